@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs everything Fjord needs on a fresh Debian machine of this kind, and does nothing that is
+# already done: Debian packages, the `git` account for the local SSH Git server, npm packages, the
+# TypeScript build, and the Go tools (control plane, kwok, helm, sops, kubeseal) built from the Go
+# module proxy into .kube-bin/. Called by `npm test` and `npm run demo`.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+say() { echo "bootstrap: $*" >&2; }
+
+# Debian packages: git and its http-backend, sshd for the SSH Git server, age for secret fixtures.
+debs=(git openssh-server openssh-client age ca-certificates)
+missing=()
+for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=(); [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
+  say "installing Debian packages: ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The local SSH Git server serves git@127.x.y.z:org/repo.git URLs, so a `git` account must exist.
+if ! id git >/dev/null 2>&1; then
+  say "creating the local 'git' account for the SSH Git server"
+  if [ "$(id -u)" = 0 ]; then useradd --system --no-create-home --home-dir /nonexistent --shell /bin/sh git
+  else sudo useradd --system --no-create-home --home-dir /nonexistent --shell /bin/sh git; fi
+fi
+
+# npm packages, when the lock file changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# TypeScript build for the fjord command.
+if [ ! -f dist/cli/main.js ] || [ -n "$(find src -name '*.ts' -newer dist/cli/main.js -print -quit)" ]; then
+  say "building TypeScript"
+  npx tsc -p tsconfig.build.json
+fi
+
+# Go tools from the Go module proxy (skipped when built).
+bash scripts/build-go.sh

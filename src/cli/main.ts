@@ -1,0 +1,28 @@
+// The fjord command line. Each subcommand lives in its own file; this one only wires them up and
+// turns failures into one clear line on stderr and a non-zero exit code.
+import { Command, CommanderError } from 'commander';
+import { devCommand } from './dev.js';
+import { demoCommand } from './demo.js';
+import { describeError } from './errors.js';
+
+export function program(): Command {
+  const p = new Command('fjord')
+    .description('GitOps continuous delivery for Kubernetes')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError();
+  p.addCommand(devCommand());
+  p.addCommand(demoCommand());
+  return p;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    process.stderr.write(`fjord: error: ${describeError(e)}\n`);
+    return 1;
+  }
+}
