@@ -8,23 +8,25 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 say() { echo "bootstrap: $*" >&2; }
 
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
 # Debian packages: git and its http-backend, sshd for the SSH Git server, age for secret fixtures.
 debs=(git openssh-server openssh-client age ca-certificates)
 missing=()
 for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
-  sudo_cmd=(); [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
   say "installing Debian packages: ${missing[*]}"
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # The local SSH Git server serves git@127.x.y.z:org/repo.git URLs, so a `git` account must exist.
+# Its password field is '*' (no password, not locked): sshd without PAM refuses locked accounts.
 if ! id git >/dev/null 2>&1; then
   say "creating the local 'git' account for the SSH Git server"
-  if [ "$(id -u)" = 0 ]; then useradd --system --no-create-home --home-dir /nonexistent --shell /bin/sh git
-  else sudo useradd --system --no-create-home --home-dir /nonexistent --shell /bin/sh git; fi
+  as_root useradd --system --no-create-home --home-dir /nonexistent --shell /bin/sh git
 fi
+if [ "$(as_root getent shadow git | cut -d: -f2)" != '*' ]; then as_root usermod -p '*' git; fi
 
 # npm packages, when the lock file changed since the last install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

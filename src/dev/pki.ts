@@ -91,3 +91,26 @@ export async function issueCertificate(ca: CertificateAuthority, opts: LeafOptio
   });
   return { certPem: cert.toString('pem'), keyPem: await keyPem(keys) };
 }
+
+/**
+ * A self-signed RSA certificate and key, as Bitnami Sealed Secrets uses for its sealing keys
+ * (4096 bits by default there; smaller keys are for fast tests).
+ */
+export async function createSelfSignedRsa(commonName: string, bits = 4096, days = 3650): Promise<KeyPairPem> {
+  const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: bits };
+  const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
+  const now = Date.now();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: `CN=${escapeDn(commonName)}, O=${escapeDn(commonName)}`,
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + days * DAY_MS),
+    keys,
+    signingAlgorithm: alg,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment | x509.KeyUsageFlags.keyCertSign, true),
+    ],
+  });
+  return { certPem: cert.toString('pem'), keyPem: await keyPem(keys) };
+}

@@ -3,7 +3,7 @@
 // random 127.x.y.z address where it can, so scp-style `git@127.x.y.z:org/repo.git` URLs work;
 // otherwise on a free port, with `ssh://git@127.0.0.1:PORT/org/repo.git` URLs.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,7 +33,8 @@ function sshdConfig(dir: string, root: string, listen: string, port: number): st
     'StrictModes no', 'UsePAM no', 'PubkeyAuthentication yes', 'PasswordAuthentication no',
     'KbdInteractiveAuthentication no', 'PermitRootLogin no', `AllowUsers ${SSH_USER}`,
     'AllowTcpForwarding no', 'X11Forwarding no', 'PermitTTY no', 'PrintMotd no', 'LogLevel ERROR',
-    `ForceCommand cd ${root} && exec git-shell -c "$SSH_ORIGINAL_COMMAND"`,
+    // The repositories belong to whoever created them; the `git` account may still serve them.
+    `ForceCommand cd ${root} && GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=safe.directory GIT_CONFIG_VALUE_0='*' exec git-shell -c "$SSH_ORIGINAL_COMMAND"`,
     '',
   ].join('\n');
 }
@@ -56,6 +57,7 @@ export class GitSshServer {
     if (!existsSync(SSHD)) throw new Error(`${SSHD} is missing: install Debian's openssh-server (npm run bootstrap does)`);
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     const dir = mkdtempSync(join(tmpdir(), 'fjord-sshd-'));
+    chmodSync(dir, 0o755); // sshd reads authorized_keys as the `git` user
     await exec('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_ed25519')]);
     writeFileSync(join(dir, 'authorized_keys'), `${opts.authorizedKeys.join('\n')}\n`, { mode: 0o644 });
     const hostPublicKey = readFileSync(join(dir, 'host_ed25519.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
