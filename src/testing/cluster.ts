@@ -23,6 +23,14 @@ export function testKube(t: TestContext, which: 1 | 2 = 1): KubeClient {
 export async function testNamespace(t: TestContext, kube: KubeClient, prefix = 't'): Promise<string> {
   const name = `${prefix}-${randomBytes(4).toString('hex')}`;
   await kube.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'fjord.dev/test': 'true' } } });
-  t.after(() => kube.delete(`/api/v1/namespaces/${name}`));
+  // After-hooks run in the order they were added, so the test's own client may already be closed.
+  t.after(async () => {
+    const cleanup = new KubeClient(kube.access);
+    try {
+      await cleanup.delete(`/api/v1/namespaces/${name}`);
+    } finally {
+      await cleanup.close();
+    }
+  });
   return name;
 }
