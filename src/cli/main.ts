@@ -3,6 +3,8 @@
 import { Command, CommanderError } from 'commander';
 import { devCommand } from './dev.js';
 import { demoCommand } from './demo.js';
+import { installCommand } from './install.js';
+import { runCommand } from './run.js';
 import { describeError } from './errors.js';
 
 export function program(): Command {
@@ -12,6 +14,8 @@ export function program(): Command {
     .exitOverride()
     .showHelpAfterError();
   p.addCommand(devCommand());
+  p.addCommand(installCommand());
+  p.addCommand(runCommand());
   p.addCommand(demoCommand());
   return p;
 }

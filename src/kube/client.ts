@@ -16,15 +16,28 @@ export interface RequestOptions {
   readonly contentType?: string;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** Extra request headers (an `accept` here replaces the default JSON one). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
+
+export interface StreamOptions {
+  readonly query?: RequestOptions['query'];
+  readonly signal?: AbortSignal;
+  /** Fail when no bytes arrive for this long (a silently dead connection); 0 = never. */
+  readonly idleTimeoutMs?: number;
+}
+
+/** A streamed response body: chunks of bytes as they arrive. Destroy it to drop the connection early. */
+export type ResponseStream = Dispatcher.ResponseData['body'];
 
 export class KubeApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
     readonly reason: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'KubeApiError';
   }
 }
@@ -37,6 +50,13 @@ function queryString(q: RequestOptions['query']): string {
   for (const [k, v] of Object.entries(q)) if (v !== undefined) p.set(k, String(v));
   const s = p.toString();
   return s ? `?${s}` : '';
+}
+
+function apiError(method: string, path: string, statusCode: number, text: string): KubeApiError {
+  let status: StatusBody = {};
+  try { status = JSON.parse(text) as StatusBody; } catch { /* not JSON: keep the text */ }
+  const reason = status.reason ?? String(statusCode);
+  return new KubeApiError(`${method} ${path}: ${reason} (${statusCode}): ${status.message ?? text.slice(0, 300)}`, statusCode, reason);
 }
 
 export class KubeClient {
@@ -70,7 +90,7 @@ export class KubeClient {
   /** Sends one request; resolves with the parsed JSON body (or the text of a non-JSON one), rejects with a KubeApiError for any non-2xx answer. */
   async request<T = KubeObject>(method: Dispatcher.HttpMethod, path: string, opts: RequestOptions = {}): Promise<T> {
     const url = `${this.access.server}${path}${queryString(opts.query)}`;
-    const headers = { ...this.headers };
+    const headers = { ...this.headers, ...opts.headers };
     let body: string | undefined;
     if (opts.body !== undefined) {
       body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
@@ -84,17 +104,39 @@ export class KubeClient {
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
     } catch (cause) {
-      throw new KubeApiError(`${method} ${path}: cannot reach the API server at ${this.access.server}: ${(cause as Error).message}`, 0, 'Unreachable');
+      throw this.unreachable(method, path, cause);
     }
     const text = await res.body.text();
     if (res.statusCode >= 200 && res.statusCode < 300) {
       const json = String(res.headers['content-type'] ?? '').includes('json');
       return (json && text ? JSON.parse(text) : json ? {} : text) as T;
     }
-    let status: StatusBody = {};
-    try { status = JSON.parse(text) as StatusBody; } catch { /* not JSON: keep the text */ }
-    const reason = status.reason ?? String(res.statusCode);
-    throw new KubeApiError(`${method} ${path}: ${reason} (${res.statusCode}): ${status.message ?? text.slice(0, 300)}`, res.statusCode, reason);
+    throw apiError(method, path, res.statusCode, text);
+  }
+
+  /**
+   * A GET whose body is handed over as a stream (for watches) instead of being read whole. Rejects
+   * with a KubeApiError for a non-2xx answer. The caller must consume or destroy the stream.
+   */
+  async stream(path: string, opts: StreamOptions = {}): Promise<ResponseStream> {
+    const url = `${this.access.server}${path}${queryString(opts.query)}`;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, {
+        method: 'GET', headers: this.headers, dispatcher: this.dispatcher,
+        headersTimeout: 30_000, bodyTimeout: opts.idleTimeoutMs ?? 0,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+    } catch (cause) {
+      throw this.unreachable('GET', path, cause);
+    }
+    if (res.statusCode >= 200 && res.statusCode < 300) return res.body;
+    throw apiError('GET', path, res.statusCode, await res.body.text());
+  }
+
+  private unreachable(method: string, path: string, cause: unknown): KubeApiError {
+    const msg = cause instanceof Error ? cause.message : String(cause);
+    return new KubeApiError(`${method} ${path}: cannot reach the API server at ${this.access.server}: ${msg}`, 0, 'Unreachable', { cause });
   }
 
   get<T = KubeObject>(path: string, opts?: RequestOptions): Promise<T> {

@@ -1,0 +1,33 @@
+// What a reconcile of one Application needs from the rest of the controller, injected.
+import type { ApiFlavor } from '../api/flavor.js';
+import type { KubeClient } from '../kube/client.js';
+import type { Discovery } from '../kube/discovery.js';
+import type { Informer } from '../kube/watch.js';
+import type { Logger } from '../util/log.js';
+import type { RepoCache } from '../source/repo-cache.js';
+import type { DryRunCache } from './compare.js';
+import type { EventRecorder } from './events.js';
+import type { LiveCache } from './live-cache.js';
+import type { RenderCache } from './app-source.js';
+
+export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+export const IN_CLUSTER_NAME = 'in-cluster';
+
+export interface ControllerDeps {
+  readonly flavor: ApiFlavor;
+  readonly kube: KubeClient;
+  readonly discovery: Discovery;
+  readonly live: LiveCache;
+  readonly repos: RepoCache;
+  readonly apps: Informer;
+  readonly projects: Informer;
+  readonly repoSecrets: Informer;
+  readonly renderCache: RenderCache;
+  readonly dryRuns: DryRunCache;
+  readonly events: EventRecorder;
+  readonly log: Logger;
+  /** timeout.reconciliation: how often every Application is fully re-rendered and compared. */
+  readonly reconciliationMs: number;
+  readonly knownRefs: (url: string) => Map<string, string> | undefined;
+  readonly now: () => Date;
+}

@@ -1,0 +1,69 @@
+// The live side of a reconcile: make sure every kind the Application manages (now or at the last
+// reconcile) is watched, pair desired objects with live ones, find the ones to prune, compare, and
+// assess health.
+import type { ApplicationSpec } from '../api/application.js';
+import type { KubeObject } from '../kube/client.js';
+import type { ResourceInfo } from '../kube/discovery.js';
+import { assessHealth } from '../health/health.js';
+import { worstHealth, type HealthStatus } from '../health/types.js';
+import { keyOf, keyString } from '../sync/tracking.js';
+import type { ControllerDeps } from './app-context.js';
+import type { ResourceStatus } from './app-status.js';
+import { imagesOf } from './app-status.js';
+import { compareOne, type Comparison } from './compare.js';
+import type { DesiredSet } from './desired.js';
+
+export interface LiveEvaluation {
+  readonly comparisons: Comparison[];
+  readonly extras: { obj: KubeObject; info: ResourceInfo }[];
+  readonly health: { status: HealthStatus; message?: string };
+  readonly images: string[];
+  readonly errors: string[];
+  readonly healthOf: (c: Comparison) => HealthStatus | undefined;
+}
+
+async function watchedInfos(deps: ControllerDeps, app: KubeObject, desired: DesiredSet): Promise<Map<string, ResourceInfo>> {
+  const infos = new Map<string, ResourceInfo>();
+  for (const d of desired.objects) infos.set(`${d.info.group}/${d.info.kind}`, d.info);
+  const previous = ((app['status'] as { resources?: ResourceStatus[] } | undefined)?.resources ?? []);
+  for (const r of previous) {
+    if (infos.has(`${r.group}/${r.kind}`)) continue;
+    try {
+      infos.set(`${r.group}/${r.kind}`, await deps.discovery.resourceFor(r.group ? `${r.group}/${r.version}` : r.version, r.kind));
+    } catch { /* the kind is gone from the cluster: nothing left to watch or prune */ }
+  }
+  for (const info of infos.values()) if (info.verbs.length === 0 || info.verbs.includes('watch')) await deps.live.watch(info);
+  return infos;
+}
+
+function healthOf(c: Comparison): HealthStatus | undefined {
+  if (!c.live) return 'Missing';
+  return assessHealth(c.live)?.status;
+}
+
+export async function evaluateLive(deps: ControllerDeps, app: KubeObject, spec: ApplicationSpec, desired: DesiredSet): Promise<LiveEvaluation> {
+  const name = app.metadata?.name ?? '';
+  const infos = await watchedInfos(deps, app, desired);
+  const owned = new Map(deps.live.ownedBy(name).map((o) => [keyString(keyOf(o)), o]));
+  const ctx = { kube: deps.kube, fieldManager: deps.flavor.fieldManager, ignore: spec.ignoreDifferences ?? [], cache: deps.dryRuns };
+  const comparisons = await Promise.all(desired.objects.map((d) => {
+    const live = owned.get(keyString(keyOf(d.object))) ?? deps.live.get(d.info, d.object.metadata?.namespace, d.object.metadata?.name ?? '');
+    return compareOne(ctx, d, live);
+  }));
+  const wanted = new Set(desired.objects.map((d) => keyString(keyOf(d.object))));
+  const extras = [...owned.values()].filter((o) => !wanted.has(keyString(keyOf(o)))).flatMap((obj) => {
+    const info = [...infos.values()].find((i) => i.kind === obj.kind && i.group === keyOf(obj).group);
+    return info ? [{ obj, info }] : [];
+  });
+  const statuses = comparisons.map(healthOf).filter((s): s is HealthStatus => s !== undefined);
+  const unhealthy = comparisons.find((c) => { const h = healthOf(c); return h !== undefined && h !== 'Healthy'; });
+  const status = statuses.length === 0 ? 'Healthy' : worstHealth(statuses);
+  const message = unhealthy?.live ? assessHealth(unhealthy.live)?.message : undefined;
+  return {
+    comparisons, extras,
+    health: { status, ...(status !== 'Healthy' && message ? { message } : {}) },
+    images: imagesOf(comparisons.map((c) => c.live ?? c.desired?.object ?? {})),
+    errors: comparisons.flatMap((c) => (c.error ? [c.error] : [])),
+    healthOf,
+  };
+}

@@ -1,0 +1,124 @@
+// Reconciles one Application: reads it and its project, renders its source at the target revision,
+// compares with live, runs or continues a sync operation when one is asked for or automated, assesses
+// health, and writes status once, in one place, whatever happened.
+import { randomBytes } from 'node:crypto';
+import { parseApplicationSpec, parseAppProjectSpec, type ApplicationSpec, type AppProjectSpec } from '../api/application.js';
+import type { KubeObject } from '../kube/client.js';
+import { checkDestination, checkSourceRepo } from '../project/policy.js';
+import type { ReconcileResult } from './queue.js';
+import { type ApplicationStatus, type Condition, mergeConditions } from './app-status.js';
+import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER, type ControllerDeps } from './app-context.js';
+import { credentialsFor } from './repo-credentials.js';
+import { fetchAndRender } from './app-source.js';
+import { buildDesired } from './desired.js';
+import { evaluateLive } from './app-live.js';
+import { runOperation } from './app-operation.js';
+import { finalizeDeletion } from './app-deletion.js';
+import { writeStatus } from './status-writer.js';
+
+type Problem = Omit<Condition, 'lastTransitionTime'>;
+
+interface Validated { spec: ApplicationSpec; project: AppProjectSpec }
+
+function validate(deps: ControllerDeps, app: KubeObject): Validated | Problem {
+  const parsed = parseApplicationSpec(app['spec']);
+  if (!parsed.ok) return { type: 'InvalidSpecError', message: parsed.error };
+  const spec = parsed.spec;
+  const projectObj = deps.projects.get(app.metadata?.namespace, spec.project);
+  if (!projectObj) return { type: 'InvalidSpecError', message: `Application referencing project ${spec.project} which does not exist` };
+  const project = parseAppProjectSpec(projectObj['spec']);
+  if (!project.ok) return { type: 'InvalidSpecError', message: `AppProject ${spec.project}: ${project.error}` };
+  const source = spec.source ?? spec.sources?.[0];
+  if (!source) return { type: 'InvalidSpecError', message: 'spec.source is required' };
+  if ((spec.sources?.length ?? 0) > 1 && !spec.source) return { type: 'InvalidSpecError', message: 'spec.sources with more than one source is not supported yet; use spec.source' };
+  const repoDenied = checkSourceRepo(spec.project, project.spec, source.repoURL);
+  if (repoDenied) return { type: 'InvalidSpecError', message: repoDenied };
+  const destDenied = checkDestination(spec.project, project.spec, spec.destination);
+  if (destDenied) return { type: 'InvalidSpecError', message: destDenied };
+  const local = spec.destination.server === IN_CLUSTER_SERVER || spec.destination.name === IN_CLUSTER_NAME;
+  if (!local) return { type: 'InvalidSpecError', message: `cluster ${spec.destination.server ?? spec.destination.name ?? ''} is not registered (only ${IN_CLUSTER_SERVER} is supported so far)` };
+  return { spec, project: project.spec };
+}
+
+function previousStatus(app: KubeObject): Partial<ApplicationStatus> {
+  return (app['status'] ?? {});
+}
+
+/** A status that keeps what was known and adds the problem: a failed render never changes the cluster. */
+function problemStatus(app: KubeObject, problem: Problem, now: string): ApplicationStatus {
+  const prev = previousStatus(app);
+  return {
+    sync: { ...(prev.sync ?? {}), status: prev.sync?.status ?? 'Unknown' },
+    health: prev.health ?? { status: 'Unknown' },
+    resources: prev.resources ?? [],
+    conditions: mergeConditions(prev.conditions, [problem], now),
+    reconciledAt: now,
+    summary: prev.summary ?? { images: [] },
+    ...(prev.operationState ? { operationState: prev.operationState } : {}),
+    ...(prev.history ? { history: prev.history } : {}),
+  };
+}
+
+async function evaluate(deps: ControllerDeps, app: KubeObject, v: Validated, now: string): Promise<{ status: ApplicationStatus; requeueAfterMs?: number }> {
+  const name = app.metadata?.name ?? '';
+  const source = v.spec.source ?? v.spec.sources?.[0];
+  if (!source) throw new Error('unreachable: validated Application without a source');
+  const creds = credentialsFor(source.repoURL, deps.repoSecrets.list(), deps.flavor.secretTypeLabel);
+  let src;
+  try {
+    src = await fetchAndRender(deps, source, name, v.spec.destination.namespace, creds);
+  } catch (e) {
+    return { status: problemStatus(app, { type: 'ComparisonError', message: `${source.path || '.'}@${source.targetRevision}: ${(e as Error).message}` }, now), requeueAfterMs: 10_000 };
+  }
+  const desired = await buildDesired({
+    appName: name, project: v.spec.project, projectSpec: v.project, destinationNamespace: v.spec.destination.namespace,
+    trackingAnnotation: deps.flavor.trackingAnnotation, discovery: deps.discovery,
+  }, src.rendered);
+  const live = await evaluateLive(deps, app, v.spec, desired);
+  const op = await runOperation({ deps, app, spec: v.spec, src, desired, live, now });
+  const problems: Problem[] = [
+    ...desired.errors.map((message) => ({ type: 'ComparisonError', message })),
+    ...live.errors.map((message) => ({ type: 'ComparisonError', message })),
+    ...op.conditions,
+  ];
+  const prev = previousStatus(app);
+  const status: ApplicationStatus = {
+    sync: { status: op.syncStatus, revision: src.revision, comparedTo: { source, destination: v.spec.destination } },
+    health: live.health,
+    resources: op.resources,
+    conditions: mergeConditions(prev.conditions, problems, now),
+    reconciledAt: now,
+    sourceType: src.sourceType,
+    summary: { images: live.images },
+    ...(op.operationState ? { operationState: op.operationState } : {}),
+    ...(op.history ? { history: op.history } : {}),
+  };
+  return { status, ...(op.requeueAfterMs !== undefined ? { requeueAfterMs: op.requeueAfterMs } : {}) };
+}
+
+function jitter(ms: number): number {
+  return Math.round(ms * (0.9 + Math.random() * 0.2));
+}
+
+export async function reconcileApplication(deps: ControllerDeps, key: string): Promise<ReconcileResult> {
+  const [namespace, name] = key.split('/');
+  const app = deps.apps.get(namespace, name ?? '');
+  if (!app) return {};
+  const reconcileID = randomBytes(4).toString('hex');
+  const log = deps.log.child({ app: key, reconcileID });
+  const started = Date.now();
+  if (app.metadata?.['deletionTimestamp']) return finalizeDeletion(deps, app, log);
+  const now = deps.now().toISOString();
+  const v = validate(deps, app);
+  const result = 'type' in v
+    ? { status: problemStatus(app, v, now), requeueAfterMs: undefined }
+    : await evaluate(deps, app, v, now);
+  await writeStatus(deps, app, result.status);
+  const next = Math.min(result.requeueAfterMs ?? Number.POSITIVE_INFINITY, jitter(deps.reconciliationMs));
+  log.info('reconciled', {
+    sync: result.status.sync.status, health: result.status.health.status, revision: result.status.sync.revision,
+    operation: result.status.operationState?.phase, conditions: result.status.conditions.length,
+    durationMs: Date.now() - started, nextInMs: next,
+  });
+  return { requeueAfterMs: next };
+}

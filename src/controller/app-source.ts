@@ -1,0 +1,74 @@
+// The Git side of a reconcile: resolve the target revision (from the poller's last ls-remote when it
+// has one), check out that commit (one cached clone per repository), and render the path, cached by
+// commit + path + options so Applications on the same revision and path render once.
+import type { ApplicationSource } from '../api/application.js';
+import { render } from '../render/render.js';
+import type { DirectoryOptions, HelmOptions, KustomizeOptions, RenderedObject } from '../render/types.js';
+import type { RepoCredentials } from '../source/credentials.js';
+import type { CommitInfo, RepoCache } from '../source/repo-cache.js';
+
+export interface SourceResult {
+  readonly revision: string;
+  readonly commit: CommitInfo;
+  readonly rendered: readonly RenderedObject[];
+  readonly sourceType: 'Helm' | 'Kustomize' | 'Directory';
+}
+
+export class RenderCache {
+  private readonly entries = new Map<string, { rendered: readonly RenderedObject[]; sourceType: SourceResult['sourceType'] }>();
+  constructor(private readonly max = 500) {}
+
+  get(key: string): { rendered: readonly RenderedObject[]; sourceType: SourceResult['sourceType'] } | undefined {
+    const hit = this.entries.get(key);
+    if (hit) { this.entries.delete(key); this.entries.set(key, hit); }
+    return hit;
+  }
+
+  set(key: string, value: { rendered: readonly RenderedObject[]; sourceType: SourceResult['sourceType'] }): void {
+    if (this.entries.size >= this.max) { const oldest = this.entries.keys().next().value; if (oldest !== undefined) this.entries.delete(oldest); }
+    this.entries.set(key, value);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** Spec options as parsed carry explicit undefineds; the renderer's options are plain JSON. */
+function withoutUndefined(value: object): unknown {
+  return JSON.parse(JSON.stringify(value));
+}
+
+function sourceTypeOf(rendered: readonly RenderedObject[]): SourceResult['sourceType'] {
+  const file = rendered[0]?.file ?? '';
+  if (file.startsWith('<helm')) return 'Helm';
+  if (file.startsWith('<kustomize')) return 'Kustomize';
+  return 'Directory';
+}
+
+export interface SourceDeps {
+  readonly repos: RepoCache;
+  readonly renderCache: RenderCache;
+  /** The refs of the repository from the poller's last ls-remote, when fresh. */
+  readonly knownRefs: (url: string) => Map<string, string> | undefined;
+}
+
+export async function fetchAndRender(deps: SourceDeps, src: ApplicationSource, appName: string, destinationNamespace: string | undefined, creds: RepoCredentials | undefined): Promise<SourceResult> {
+  const revision = await deps.repos.resolveRevision(src.repoURL, src.targetRevision, creds, deps.knownRefs(src.repoURL));
+  const checkout = await deps.repos.checkout(src.repoURL, revision, creds);
+  const options = { directory: src.directory, kustomize: src.kustomize, helm: src.helm, appName, destinationNamespace };
+  const key = `${revision}|${src.path}|${JSON.stringify(options)}`;
+  let entry = deps.renderCache.get(key);
+  if (!entry) {
+    const rendered = await render({
+      repoRoot: checkout.dir, path: src.path, appName,
+      ...(destinationNamespace ? { destinationNamespace } : {}),
+      ...(src.directory ? { directory: withoutUndefined(src.directory) as DirectoryOptions } : {}),
+      ...(src.kustomize ? { kustomize: withoutUndefined(src.kustomize) as KustomizeOptions } : {}),
+      ...(src.helm ? { helm: withoutUndefined(src.helm) as HelmOptions } : {}),
+    });
+    entry = { rendered, sourceType: sourceTypeOf(rendered) };
+    deps.renderCache.set(key, entry);
+  }
+  return { revision, commit: checkout.commit, rendered: entry.rendered, sourceType: entry.sourceType };
+}

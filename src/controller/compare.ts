@@ -1,0 +1,75 @@
+// Compares what Git wants with what runs. For an existing object the API server itself predicts the
+// result of applying Git's version (a server-side-apply dry run), and that prediction is compared
+// with live after removing server-owned fields and ignoreDifferences; so defaults, admission and
+// field ownership are the API server's, not guessed. Predictions are cached by the desired content
+// and the live resourceVersion, so an unchanged object costs no request.
+import { createHash } from 'node:crypto';
+import type { IgnoreDifference } from '../api/application.js';
+import type { KubeClient, KubeObject } from '../kube/client.js';
+import { objectPath } from '../kube/paths.js';
+import { applyIgnoreDifferences } from '../diff/ignore.js';
+import { jsonEqual, normalizeForCompare } from '../diff/normalize.js';
+import type { DesiredObject } from './desired.js';
+
+export interface Comparison {
+  readonly desired?: DesiredObject;
+  readonly live?: KubeObject;
+  readonly status: 'Synced' | 'OutOfSync';
+  /** The API server's prediction of live after applying desired (absent when live does not exist). */
+  readonly predicted?: KubeObject;
+  readonly error?: string;
+}
+
+export class DryRunCache {
+  private readonly entries = new Map<string, KubeObject>();
+  constructor(private readonly max = 20_000) {}
+
+  get(key: string): KubeObject | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, value: KubeObject): void {
+    if (this.entries.size >= this.max) { const first = this.entries.keys().next().value; if (first !== undefined) this.entries.delete(first); }
+    this.entries.set(key, value);
+  }
+}
+
+function cacheKey(desired: KubeObject, live: KubeObject): string {
+  const h = createHash('sha256').update(JSON.stringify(desired)).digest('hex');
+  return `${String(live.metadata?.['uid'])}@${live.metadata?.resourceVersion ?? ''}#${h}`;
+}
+
+export interface CompareContext {
+  readonly kube: KubeClient;
+  readonly fieldManager: string;
+  readonly ignore: readonly IgnoreDifference[];
+  readonly cache: DryRunCache;
+}
+
+async function predict(ctx: CompareContext, d: DesiredObject, live: KubeObject): Promise<KubeObject> {
+  const key = cacheKey(d.object, live);
+  const hit = ctx.cache.get(key);
+  if (hit) return hit;
+  const path = objectPath(d.info, d.object.metadata?.name ?? '', d.object.metadata?.namespace);
+  const predicted = await ctx.kube.apply(path, d.object, { fieldManager: ctx.fieldManager, force: true, dryRun: true });
+  ctx.cache.set(key, predicted);
+  return predicted;
+}
+
+export function differs(predicted: KubeObject, live: KubeObject, ignore: readonly IgnoreDifference[]): boolean {
+  const a = normalizeForCompare(predicted);
+  const b = normalizeForCompare(live);
+  applyIgnoreDifferences(a, live, ignore);
+  applyIgnoreDifferences(b, live, ignore);
+  return !jsonEqual(a, b);
+}
+
+export async function compareOne(ctx: CompareContext, d: DesiredObject, live: KubeObject | undefined): Promise<Comparison> {
+  if (!live) return { desired: d, status: 'OutOfSync' };
+  try {
+    const predicted = await predict(ctx, d, live);
+    return { desired: d, live, predicted, status: differs(predicted, live, ctx.ignore) ? 'OutOfSync' : 'Synced' };
+  } catch (e) {
+    return { desired: d, live, status: 'OutOfSync', error: `${d.object.kind ?? ''} ${d.object.metadata?.name ?? ''} (${d.file}): dry run failed: ${(e as Error).message}` };
+  }
+}

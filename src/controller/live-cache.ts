@@ -1,0 +1,80 @@
+// Live state of what Fjord manages on one cluster: one watch per kind that some Application manages,
+// filtered by Fjord's managed label, so memory and traffic scale with what Fjord manages, not with
+// the cluster. An event on a managed object wakes its owning Application (self-heal in about a second);
+// events that change only status or server-owned fields are dropped.
+import type { KubeClient, KubeObject } from '../kube/client.js';
+import { collectionPath } from '../kube/paths.js';
+import type { ResourceInfo } from '../kube/discovery.js';
+import { createInformer, type Informer } from '../kube/watch.js';
+import { jsonEqual, normalizeForCompare } from '../diff/normalize.js';
+import { owningApp } from '../sync/tracking.js';
+
+/** Label on every object Fjord manages, so watches can be limited to them (the tracking annotation names the owner). */
+export const MANAGED_LABEL = 'fjord.dev/managed';
+export const MANAGED_LABEL_VALUE = 'true';
+
+export interface LiveCacheOptions {
+  readonly kube: KubeClient;
+  readonly trackingAnnotation: string;
+  /** Called with the owning Application's name when one of its objects changed in a way that matters. */
+  readonly onOwnedChange: (appName: string, obj: KubeObject) => void;
+  readonly log?: (msg: string) => void;
+}
+
+function typeKey(info: ResourceInfo): string {
+  return `${info.group}/${info.version}/${info.resource}`;
+}
+
+export class LiveCache {
+  private readonly informers = new Map<string, { info: ResourceInfo; informer: Informer }>();
+
+  constructor(private readonly opts: LiveCacheOptions) {}
+
+  /** Starts watching a kind (once) and resolves when its initial list is in. */
+  async watch(info: ResourceInfo): Promise<Informer> {
+    const key = typeKey(info);
+    let entry = this.informers.get(key);
+    if (!entry) {
+      const informer = createInformer(this.opts.kube, {
+        path: collectionPath(info),
+        labelSelector: `${MANAGED_LABEL}=${MANAGED_LABEL_VALUE}`,
+        onEvent: (type, obj, old) => { this.onEvent(type, obj, old); },
+        ...(this.opts.log ? { log: this.opts.log } : {}),
+      });
+      entry = { info, informer };
+      this.informers.set(key, entry);
+      informer.start();
+    }
+    await entry.informer.synced();
+    return entry.informer;
+  }
+
+  private onEvent(type: string, obj: KubeObject, old: KubeObject | undefined): void {
+    const app = owningApp(obj, this.opts.trackingAnnotation) ?? (old ? owningApp(old, this.opts.trackingAnnotation) : undefined);
+    if (!app) return;
+    if (type === 'MODIFIED' && old && jsonEqual(normalizeForCompare(old), normalizeForCompare(obj))) return;
+    this.opts.onOwnedChange(app, obj);
+  }
+
+  get(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.informers.get(typeKey(info))?.informer.get(info.namespaced ? namespace : undefined, name);
+  }
+
+  /** Every watched object that names `appName` in its tracking annotation. */
+  ownedBy(appName: string): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const { informer } of this.informers.values()) {
+      for (const obj of informer.list()) if (owningApp(obj, this.opts.trackingAnnotation) === appName) out.push(obj);
+    }
+    return out;
+  }
+
+  watchedTypes(): ResourceInfo[] {
+    return [...this.informers.values()].map((e) => e.info);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.informers.values()].map((e) => e.informer.stop()));
+    this.informers.clear();
+  }
+}

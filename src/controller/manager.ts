@@ -1,0 +1,108 @@
+// The controller process: informers for Applications, AppProjects and repository Secrets, the live
+// cache of managed objects, the revision poller, and one keyed work queue that reconciles each
+// Application (never twice at once). Built from injected parts; `stop()` ends everything.
+import type { ApiFlavor } from '../api/flavor.js';
+import { KubeApiError, type KubeClient, type KubeObject } from '../kube/client.js';
+import { Discovery } from '../kube/discovery.js';
+import { createInformer, type Informer } from '../kube/watch.js';
+import { jsonEqual } from '../diff/normalize.js';
+import { defaultProject } from '../install/manifests.js';
+import { RepoCache } from '../source/repo-cache.js';
+import type { Logger } from '../util/log.js';
+import { reconcileApplication } from './app-reconciler.js';
+import type { ControllerDeps } from './app-context.js';
+import { RenderCache } from './app-source.js';
+import { DryRunCache } from './compare.js';
+import type { ControllerConfig } from './config.js';
+import { EventRecorder } from './events.js';
+import { LiveCache } from './live-cache.js';
+import { WorkQueue } from './queue.js';
+import { credentialsFor } from './repo-credentials.js';
+import { appKey, RevisionPoller } from './revision-poller.js';
+
+export interface ManagerOptions {
+  readonly kube: KubeClient;
+  readonly flavor: ApiFlavor;
+  readonly config: ControllerConfig;
+  readonly cacheDir: string;
+  readonly log: Logger;
+  readonly allowFileRepos?: boolean;
+  /** Namespace holding Applications, AppProjects and repository Secrets (default: the flavor's). */
+  readonly namespace?: string;
+}
+
+/** Changes that matter for reconciling: anything but status and server bookkeeping. */
+function meaningfulChange(old: KubeObject | undefined, obj: KubeObject): boolean {
+  if (!old) return true;
+  const strip = (o: KubeObject): unknown => {
+    const { status: _s, ...rest } = o;
+    const { resourceVersion: _r, managedFields: _m, ...meta } = o.metadata ?? {};
+    return { ...rest, metadata: meta };
+  };
+  return !jsonEqual(strip(old), strip(obj));
+}
+
+export class ControllerManager {
+  private constructor(
+    private readonly queue: WorkQueue,
+    private readonly informers: Informer[],
+    private readonly live: LiveCache,
+    private readonly poller: RevisionPoller,
+    readonly deps: ControllerDeps,
+  ) {}
+
+  static async start(opts: ManagerOptions): Promise<ControllerManager> {
+    const { kube, log } = opts;
+    const flavor = opts.namespace ? { ...opts.flavor, namespace: opts.namespace } : opts.flavor;
+    await ensureDefaultProject(kube, flavor);
+    const holder: { queue?: WorkQueue } = {};
+    const enqueue = (key: string): void => { holder.queue?.add(key); };
+    const nsPath = `/apis/${flavor.group}/${flavor.version}/namespaces/${flavor.namespace}`;
+    const apps = createInformer(kube, { path: `${nsPath}/applications`, onEvent: (type, obj, old) => { if (type !== 'DELETED' && meaningfulChange(old, obj)) enqueue(appKey(obj)); }, log: (m) => { log.debug(m); } });
+    const projects = createInformer(kube, { path: `${nsPath}/appprojects`, onEvent: () => { for (const a of apps.list()) enqueue(appKey(a)); } });
+    const repoSecrets = createInformer(kube, { path: `/api/v1/namespaces/${flavor.namespace}/secrets`, labelSelector: `${flavor.secretTypeLabel} in (repository,repo-creds)` });
+    const live = new LiveCache({ kube, trackingAnnotation: flavor.trackingAnnotation, onOwnedChange: (app) => { enqueue(`${flavor.namespace}/${app}`); }, log: (m) => { log.debug(m); } });
+    const repos = new RepoCache({ root: opts.cacheDir, ...(opts.allowFileRepos ? { allowFileUrls: true } : {}) });
+    const credentials = (url: string): ReturnType<typeof credentialsFor> => credentialsFor(url, repoSecrets.list(), flavor.secretTypeLabel);
+    const poller = new RevisionPoller({ repos, intervalMs: opts.config.pollIntervalMs, apps: () => apps.list(), credentials, enqueue, log });
+    const deps: ControllerDeps = {
+      flavor, kube, discovery: new Discovery(kube), live, repos, apps, projects, repoSecrets,
+      renderCache: new RenderCache(), dryRuns: new DryRunCache(), events: new EventRecorder(kube, log), log,
+      reconciliationMs: opts.config.reconciliationMs, knownRefs: (url) => poller.knownRefs(url), now: () => new Date(),
+    };
+    const queue = new WorkQueue({
+      name: 'applications', concurrency: opts.config.statusProcessors,
+      handler: (key) => reconcileApplication(deps, key),
+      onError: (key, err, retryInMs) => { log.error('reconcile failed', { app: key, error: (err as Error).message, retryInMs }); },
+    });
+    holder.queue = queue;
+    for (const i of [apps, projects, repoSecrets]) i.start();
+    await Promise.all([apps.synced(), projects.synced(), repoSecrets.synced()]);
+    for (const a of apps.list()) enqueue(appKey(a));
+    poller.start();
+    log.info('controller started', { namespace: flavor.namespace, group: flavor.group, applications: apps.list().length });
+    return new ControllerManager(queue, [apps, projects, repoSecrets], live, poller, deps);
+  }
+
+  /** Resolves when no Application is waiting or being reconciled (for tests and benchmarks). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  async stop(): Promise<void> {
+    await this.poller.stop();
+    await this.queue.shutdown();
+    await this.live.stop();
+    await Promise.all(this.informers.map((i) => i.stop()));
+  }
+}
+
+async function ensureDefaultProject(kube: KubeClient, flavor: ApiFlavor): Promise<void> {
+  const path = `/apis/${flavor.group}/${flavor.version}/namespaces/${flavor.namespace}/appprojects/default`;
+  if (await kube.getOrUndefined(path)) return;
+  try {
+    await kube.create(`/apis/${flavor.group}/${flavor.version}/namespaces/${flavor.namespace}/appprojects`, defaultProject(flavor));
+  } catch (e) {
+    if (!(e instanceof KubeApiError && e.status === 409)) throw e;
+  }
+}

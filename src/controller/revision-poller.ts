@@ -1,0 +1,101 @@
+// Change detection without webhooks: one `git ls-remote` per repository per interval, however many
+// Applications use it. When the commit a tracked ref points to moves (or a repository starts or stops
+// answering), only the Applications tracking that ref are woken.
+import type { KubeObject } from '../kube/client.js';
+import type { RepoCredentials } from '../source/credentials.js';
+import type { RepoCache } from '../source/repo-cache.js';
+import { normalizeRepoUrl } from '../source/repo-url.js';
+import type { Logger } from '../util/log.js';
+
+export interface PollerOptions {
+  readonly repos: RepoCache;
+  readonly intervalMs: number;
+  readonly apps: () => KubeObject[];
+  readonly credentials: (url: string) => RepoCredentials | undefined;
+  readonly enqueue: (appKey: string) => void;
+  readonly log: Logger;
+}
+
+interface AppSource { repoURL?: string; targetRevision?: string }
+
+function sourceOf(app: KubeObject): AppSource | undefined {
+  const spec = app['spec'] as { source?: AppSource; sources?: AppSource[] } | undefined;
+  return spec?.source ?? spec?.sources?.[0];
+}
+
+/** The commit a revision points to according to ls-remote's refs; undefined when refs cannot say (short SHA). */
+export function revisionFromRefs(refs: Map<string, string>, revision: string | undefined): string | undefined {
+  const rev = revision ?? '';
+  if (rev === '' || rev === 'HEAD') return refs.get('HEAD');
+  if (/^[0-9a-f]{40}$/i.test(rev)) return rev.toLowerCase();
+  return refs.get(rev) ?? refs.get(`refs/heads/${rev}`) ?? refs.get(`refs/tags/${rev}`);
+}
+
+export class RevisionPoller {
+  private readonly refs = new Map<string, { refs: Map<string, string>; at: number }>();
+  private readonly failing = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly opts: PollerOptions) {}
+
+  /** The refs of a repository from the last successful poll, if it is recent. */
+  knownRefs(url: string): Map<string, string> | undefined {
+    const hit = this.refs.get(normalizeRepoUrl(url));
+    return hit && Date.now() - hit.at < this.opts.intervalMs * 2 + 1000 ? hit.refs : undefined;
+  }
+
+  start(): void {
+    const tick = (): void => {
+      if (this.stopped) return;
+      this.running = this.pollOnce().finally(() => { if (!this.stopped) this.timer = setTimeout(tick, this.opts.intervalMs); });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  async pollOnce(): Promise<void> {
+    const byRepo = new Map<string, { url: string; apps: KubeObject[] }>();
+    for (const app of this.opts.apps()) {
+      const url = sourceOf(app)?.repoURL;
+      if (!url) continue;
+      const key = normalizeRepoUrl(url);
+      const entry = byRepo.get(key) ?? { url, apps: [] };
+      entry.apps.push(app);
+      byRepo.set(key, entry);
+    }
+    await Promise.all([...byRepo.entries()].map(([key, { url, apps }]) => this.pollRepo(key, url, apps)));
+  }
+
+  private async pollRepo(key: string, url: string, apps: KubeObject[]): Promise<void> {
+    let refs: Map<string, string>;
+    try {
+      refs = await this.opts.repos.lsRemote(url, this.opts.credentials(url));
+    } catch (e) {
+      if (!this.failing.has(key)) {
+        this.failing.add(key);
+        this.opts.log.warn('repository unreachable', { repo: key, error: (e as Error).message });
+        for (const app of apps) this.opts.enqueue(appKey(app));
+      }
+      return;
+    }
+    const recovered = this.failing.delete(key);
+    this.opts.log.debug('polled repository', { repo: key, refs: refs.size, apps: apps.length });
+    this.refs.set(key, { refs, at: Date.now() });
+    for (const app of apps) {
+      const current = (app['status'] as { sync?: { revision?: string } } | undefined)?.sync?.revision;
+      const target = revisionFromRefs(refs, sourceOf(app)?.targetRevision);
+      if (recovered || (target !== undefined && target !== current)) this.opts.enqueue(appKey(app));
+    }
+  }
+}
+
+export function appKey(app: KubeObject): string {
+  return `${app.metadata?.namespace ?? ''}/${app.metadata?.name ?? ''}`;
+}

@@ -1,0 +1,38 @@
+// What is compared when deciding whether live matches Git: the object minus what the API server owns
+// (managed fields, resource version, generation, uid, timestamps) and minus status, which Git never
+// sets. Both sides go through the same function.
+import type { KubeObject } from '../kube/client.js';
+
+const SERVER_METADATA = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp', 'selfLink', 'deletionGracePeriodSeconds'] as const;
+const SERVER_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision'] as const;
+
+export function normalizeForCompare(obj: KubeObject): KubeObject {
+  const copy = structuredClone(obj);
+  delete copy['status'];
+  const meta = copy.metadata;
+  if (meta) {
+    for (const k of SERVER_METADATA) Reflect.deleteProperty(meta, k);
+    const annotations = meta['annotations'] as Record<string, string> | undefined;
+    if (annotations) {
+      for (const a of SERVER_ANNOTATIONS) Reflect.deleteProperty(annotations, a);
+      if (Object.keys(annotations).length === 0) Reflect.deleteProperty(meta, 'annotations');
+    }
+  }
+  return copy;
+}
+
+/** Deep equality of JSON values; object key order does not matter, array order does. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => jsonEqual(v, bb[i]));
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  return ak.length === bk.length && ak.every((k) => jsonEqual(ao[k], bo[k]));
+}

@@ -1,0 +1,66 @@
+// AppProject rules, enforced before anything is applied: which repositories an Application may use,
+// which destinations it may deploy to, and which kinds it may create. Patterns are globs, and a
+// leading `!` denies (a deny wins over any allow), as in Argo CD.
+import picomatch from 'picomatch';
+import type { AppProjectSpec } from '../api/application.js';
+
+function globMatch(pattern: string, value: string): boolean {
+  if (pattern === '*') return true;
+  return picomatch.isMatch(value, pattern, { dot: true, nocase: false, bash: true });
+}
+
+/** Allowed when some allow pattern matches and no `!` pattern does. */
+export function allowedByPatterns(patterns: readonly string[], value: string): boolean {
+  const denies = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+  const allows = patterns.filter((p) => !p.startsWith('!'));
+  if (denies.some((p) => globMatch(p, value))) return false;
+  return allows.some((p) => globMatch(p, value));
+}
+
+export function checkSourceRepo(project: string, spec: AppProjectSpec, repoURL: string): string | undefined {
+  return allowedByPatterns(spec.sourceRepos, repoURL) ? undefined
+    : `repository ${repoURL} is not permitted in project ${project} (sourceRepos: ${spec.sourceRepos.join(', ') || 'none'})`;
+}
+
+export interface Destination { readonly server?: string | undefined; readonly name?: string | undefined; readonly namespace?: string | undefined }
+
+const unbang = (p: string | undefined): string | undefined => (p?.startsWith('!') ? p.slice(1) : p);
+const isDeny = (d: Destination): boolean => [d.server, d.name, d.namespace].some((p) => p?.startsWith('!'));
+
+function destinationMatches(d: Destination, dest: Destination): boolean {
+  const server = unbang(d.server);
+  const name = unbang(d.name);
+  const clusterOk = (server !== undefined && dest.server !== undefined && globMatch(server, dest.server))
+    || (name !== undefined && dest.name !== undefined && globMatch(name, dest.name));
+  return clusterOk && globMatch(unbang(d.namespace) ?? '*', dest.namespace ?? '');
+}
+
+/** Allowed when a plain entry matches and no entry with a `!` part (a deny) matches. */
+export function checkDestination(project: string, spec: AppProjectSpec, dest: Destination): string | undefined {
+  const denied = spec.destinations.some((d) => isDeny(d) && destinationMatches(d, dest));
+  const allowed = spec.destinations.some((d) => !isDeny(d) && destinationMatches(d, dest));
+  if (allowed && !denied) return undefined;
+  return `destination ${dest.server ?? dest.name ?? ''} namespace ${dest.namespace || '(none)'} is not permitted in project ${project}`;
+}
+
+interface KindRule { readonly group: string; readonly kind: string; readonly name?: string | undefined }
+
+function ruleMatches(rules: readonly KindRule[] | undefined, group: string, kind: string, name: string): boolean {
+  return (rules ?? []).some((r) => globMatch(r.group || '""', group || '""') && globMatch(r.kind, kind) && (r.name === undefined || globMatch(r.name, name)));
+}
+
+/**
+ * Whether the project lets an Application manage this kind. Cluster-scoped kinds need a whitelist
+ * entry (none by default); namespaced kinds are allowed unless blacklisted or not whitelisted.
+ */
+export function checkKind(project: string, spec: AppProjectSpec, target: { group: string; kind: string; name: string; namespaced: boolean }): string | undefined {
+  const gk = `${target.group || 'core'}/${target.kind}`;
+  if (!target.namespaced) {
+    if (!ruleMatches(spec.clusterResourceWhitelist, target.group, target.kind, target.name)) return `cluster-scoped ${gk} ${target.name} is not permitted in project ${project} (clusterResourceWhitelist)`;
+    if (ruleMatches(spec.clusterResourceBlacklist, target.group, target.kind, target.name)) return `cluster-scoped ${gk} ${target.name} is denied in project ${project} (clusterResourceBlacklist)`;
+    return undefined;
+  }
+  if (spec.namespaceResourceWhitelist && !ruleMatches(spec.namespaceResourceWhitelist, target.group, target.kind, target.name)) return `${gk} ${target.name} is not permitted in project ${project} (namespaceResourceWhitelist)`;
+  if (ruleMatches(spec.namespaceResourceBlacklist, target.group, target.kind, target.name)) return `${gk} ${target.name} is denied in project ${project} (namespaceResourceBlacklist)`;
+  return undefined;
+}

@@ -1,0 +1,83 @@
+// A plain directory of manifests (Argo CD's "Directory" source): *.yaml, *.yml and *.json files in
+// sorted walk order, subdirectories only with recurse, include/exclude globs, and symlinks followed
+// only while they stay inside the repository.
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { DocumentBudget, MAX_FILE_BYTES, parseJson, parseYamlStream } from './manifests.js';
+import { includeFilter, type PathMatcher } from './path-glob.js';
+import { resolveLinkInside } from './secure-path.js';
+import { RenderError, type AppDir, type DirectoryOptions, type RenderedObject } from './types.js';
+
+const MANIFEST_FILE = /\.(ya?ml|json)$/;
+
+interface ManifestFile {
+  /** Path relative to the repository root, for messages and RenderedObject.file. */
+  readonly shown: string;
+  /** Real path on disk. */
+  readonly real: string;
+}
+
+interface Walk {
+  readonly app: AppDir;
+  readonly recurse: boolean;
+  readonly accept: PathMatcher;
+  readonly found: ManifestFile[];
+}
+
+function repoPath(app: AppDir, rel: string): string {
+  return app.path === '' ? rel : posix.join(app.path, rel);
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+// Like Go's filepath.Walk (which Argo CD uses): entries sorted by name, depth first, linked
+// directories not entered. A symlink anywhere in the walk must resolve inside the repository.
+async function walk(w: Walk, dir: string, relDir: string): Promise<void> {
+  const entries = (await readdir(dir, { withFileTypes: true })).sort(byName);
+  for (const entry of entries) {
+    const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (w.recurse) await walk(w, full, rel);
+      continue;
+    }
+    const real = entry.isSymbolicLink() ? await resolveLinkInside(w.app.repoRoot, full) : full;
+    if (!MANIFEST_FILE.test(entry.name) || !w.accept(rel)) continue;
+    const shown = repoPath(w.app, rel);
+    if (real === undefined) throw new RenderError(`${shown}: symlink cannot be resolved`, shown);
+    if (await isRegularFile(real)) w.found.push({ shown, real });
+  }
+}
+
+async function isRegularFile(real: string): Promise<boolean> {
+  return (await stat(real)).isFile();
+}
+
+async function readManifest(file: ManifestFile): Promise<string> {
+  const { size } = await stat(file.real);
+  if (size > MAX_FILE_BYTES) throw new RenderError(`${file.shown}: file is ${size} bytes, larger than the ${MAX_FILE_BYTES} byte limit`, file.shown);
+  try {
+    return (await readFile(file.real, 'utf8')).replace(/^\uFEFF/, '');
+  } catch (e) {
+    throw new RenderError(`${file.shown}: cannot be read: ${(e as Error).message}`, file.shown, { cause: e });
+  }
+}
+
+/** Lists the manifest files of a directory app, in the order Argo CD reads them. */
+export async function listManifestFiles(app: AppDir, opts: DirectoryOptions = {}): Promise<ManifestFile[]> {
+  const w: Walk = { app, recurse: opts.recurse ?? false, accept: includeFilter(opts.include, opts.exclude), found: [] };
+  await walk(w, app.dir, '');
+  return w.found;
+}
+
+export async function renderDirectory(app: AppDir, opts: DirectoryOptions = {}): Promise<RenderedObject[]> {
+  const budget = new DocumentBudget();
+  const out: RenderedObject[] = [];
+  for (const file of await listManifestFiles(app, opts)) {
+    const text = await readManifest(file);
+    out.push(...(file.shown.endsWith('.json') ? parseJson(text, file.shown, budget) : parseYamlStream(text, file.shown, budget)));
+  }
+  return out;
+}
