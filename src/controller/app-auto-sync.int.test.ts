@@ -56,8 +56,10 @@ test('an automated Application applies Git, follows new commits, and reports com
   assert.ok(entry);
   assert.equal(more.length, 0);
   assert.equal(entry.revision, first);
-  assert.equal(entry.revisionMetadata?.message, 'web: first version');
-  assert.match(String(entry.revisionMetadata?.author), /Fjord Test <test@fjord\.invalid>/);
+  const meta = entry.revisionMetadata;
+  assert.ok(meta);
+  assert.equal(meta.message, 'web: first version');
+  assert.match(meta.author ?? '', /Fjord Test <test@fjord\.invalid>/);
   assert.deepEqual(synced.resources.map((r) => `${r.kind}/${r.name}:${r.status}`).sort(), ['ConfigMap/web-settings:Synced', 'Deployment/web:Synced']);
   const live = await kube.get<{ spec: { replicas: number }; metadata: { annotations: Record<string, string> } }>(`/apis/apps/v1/namespaces/${dest}/deployments/web`);
   assert.equal(live.spec.replicas, 2);
