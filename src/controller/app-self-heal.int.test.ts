@@ -1,0 +1,45 @@
+// selfHeal reverts manual changes to managed objects, driven by watch events rather than polling:
+// a scale, an edit and a delete are each undone within seconds. Without selfHeal, drift is reported
+// as OutOfSync and left alone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startAppFixture, configMap, deploymentYaml } from '../testing/app-fixture.js';
+import { eventually } from '../testing/wait.js';
+
+interface Dep { spec: { replicas: number } }
+
+test('selfHeal reverts a scale, an edit and a delete of managed objects', async (t) => {
+  const f = await startAppFixture(t);
+  await f.push({ 'heal/deploy.yaml': deploymentYaml('api', 2), 'heal/cm.yaml': configMap('api-settings', { mode: 'strict' }) }, 'api');
+  const app = f.appName('heal');
+  await f.ctrl.createApp(app, f.spec('heal', { syncPolicy: { automated: { selfHeal: true } } }));
+  await f.waitFor(app, 'synced', (s) => s.sync.status === 'Synced' && s.health.status === 'Healthy');
+  const depPath = `/apis/apps/v1/namespaces/${f.dest}/deployments/api`;
+  const cmPath = `/api/v1/namespaces/${f.dest}/configmaps/api-settings`;
+
+  const scaledAt = Date.now();
+  await f.kube.request('PATCH', depPath, { body: { spec: { replicas: 5 } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'kubectl-scale' } });
+  await eventually('scale reverted', async () => ((await f.kube.get<Dep>(depPath)).spec.replicas === 2 ? true : undefined), 20_000);
+  t.diagnostic(`scale reverted in ${Date.now() - scaledAt} ms`);
+
+  await f.kube.request('PATCH', cmPath, { body: { data: { mode: 'lenient' } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'kubectl-edit' } });
+  await eventually('edit reverted', async () => ((await f.kube.get<{ data: { mode: string } }>(cmPath)).data.mode === 'strict' ? true : undefined), 20_000);
+
+  await f.kube.delete(cmPath);
+  await eventually('deleted object recreated', async () => ((await f.kube.getOrUndefined(cmPath)) ? true : undefined), 20_000);
+  await f.waitFor(app, 'synced again', (s) => s.sync.status === 'Synced');
+});
+
+test('without selfHeal, drift is reported as OutOfSync and left alone', async (t) => {
+  const f = await startAppFixture(t);
+  await f.push({ 'drift/deploy.yaml': deploymentYaml('web', 1) }, 'web');
+  const app = f.appName('drift');
+  await f.ctrl.createApp(app, f.spec('drift', { syncPolicy: { automated: {} } }));
+  await f.waitFor(app, 'synced', (s) => s.sync.status === 'Synced');
+  const depPath = `/apis/apps/v1/namespaces/${f.dest}/deployments/web`;
+  await f.kube.request('PATCH', depPath, { body: { spec: { replicas: 4 } }, contentType: 'application/merge-patch+json' });
+  const s = await f.waitFor(app, 'out of sync', (x) => x.sync.status === 'OutOfSync', 20_000);
+  assert.deepEqual(s.resources.filter((r) => r.status === 'OutOfSync').map((r) => r.name), ['web']);
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.equal((await f.kube.get<Dep>(depPath)).spec.replicas, 4, 'drift is left alone');
+});
