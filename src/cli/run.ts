@@ -13,6 +13,7 @@ import { kubeClient, type KubeOptions } from './kube-options.js';
 
 interface RunOptions extends KubeOptions {
   compat?: string;
+  namespace?: string;
   cacheDir?: string;
   logFormat?: 'json' | 'text';
   pollInterval?: string;
@@ -20,21 +21,70 @@ interface RunOptions extends KubeOptions {
   allowFileRepos?: boolean;
 }
 
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** The flavor to serve, with `--namespace` (when given) in place of the flavor's own namespace. */
+function runFlavor(o: RunOptions): ApiFlavor {
+  const flavor = flavorFor(o.compat);
+  if (o.namespace === undefined) return flavor;
+  if (!NAMESPACE_NAME.test(o.namespace)) throw new Error(`--namespace ${o.namespace}: not a valid namespace name (lower-case letters, digits and '-', at most 63)`);
+  return { ...flavor, namespace: o.namespace };
+}
+
+function durationFlag(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const ms = parseDuration(v);
+  if (ms === undefined) throw new Error(`--${name} ${v}: not a duration (e.g. 3s, 180s, 3m)`);
+  return ms;
+}
+
+/** Settings from the flavor's ConfigMap in the namespace Fjord serves, then flags on top. Bad values are warned about by key and ignored. */
 async function loadConfig(kube: KubeClient, flavor: ApiFlavor, o: RunOptions, log: Logger): Promise<ControllerConfig> {
+  const where = `${flavor.namespace}/${flavor.configMapName}`;
   const cm = await kube.getOrUndefined<{ data?: Record<string, string> }>(`/api/v1/namespaces/${flavor.namespace}/configmaps/${flavor.configMapName}`);
   const { config, problems } = configFromData(cm?.data, DEFAULT_CONFIG);
-  for (const p of problems) log.warn(`ConfigMap ${flavor.namespace}/${flavor.configMapName}: ${p}`);
-  const flag = (v: string | undefined, name: string): number | undefined => {
-    if (v === undefined) return undefined;
-    const ms = parseDuration(v);
-    if (ms === undefined) throw new Error(`--${name} ${v}: not a duration (e.g. 3s, 180s, 3m)`);
-    return ms;
-  };
-  return {
+  for (const p of problems) log.warn(`ConfigMap ${where}: ${p}; using the default`);
+  const merged = {
     ...config,
-    pollIntervalMs: flag(o.pollInterval, 'poll-interval') ?? config.pollIntervalMs,
-    reconciliationMs: flag(o.reconciliation, 'reconciliation') ?? config.reconciliationMs,
+    pollIntervalMs: durationFlag(o.pollInterval, 'poll-interval') ?? config.pollIntervalMs,
+    reconciliationMs: durationFlag(o.reconciliation, 'reconciliation') ?? config.reconciliationMs,
   };
+  log.info('settings', { configMap: cm ? where : `${where} (absent: defaults)`, ...merged });
+  return merged;
+}
+
+/** Resolves on the first SIGINT or SIGTERM; listening starts at once, so a signal during start-up is not lost. */
+function stopRequested(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: string): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+async function run(o: RunOptions): Promise<void> {
+  const stop = stopRequested();
+  const flavor = runFlavor(o);
+  const log = createLogger({ format: o.logFormat ?? 'json' });
+  const kube = kubeClient(o);
+  try {
+    if (!await crdsInstalled(kube, flavor)) {
+      log.info('CRDs not found: installing them', { group: flavor.group, namespace: flavor.namespace });
+      await install(kube, flavor);
+    }
+    const config = await loadConfig(kube, flavor, o, log);
+    const manager = await ControllerManager.start({ kube, flavor, config, cacheDir: o.cacheDir ?? join(homedir(), '.cache', 'fjord'), log, allowFileRepos: o.allowFileRepos ?? false });
+    const signal = await stop;
+    log.info('stopping', { signal });
+    await manager.stop();
+    log.info('stopped');
+  } finally {
+    await kube.close();
+  }
 }
 
 export function runCommand(): Command {
@@ -43,27 +93,11 @@ export function runCommand(): Command {
     .option('--kubeconfig <path>', 'kubeconfig file (default $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context')
     .option('--compat <flavor>', 'serve Argo CD\'s API (argoproj.io Applications in namespace argocd): "argocd"')
+    .option('--namespace <name>', 'namespace of the Applications, AppProjects, repository Secrets and settings ConfigMap (default: fjord, or argocd with --compat argocd)')
     .option('--cache-dir <path>', 'where repository clones are cached', join(homedir(), '.cache', 'fjord'))
     .option('--poll-interval <duration>', 'how often each repository is asked for new commits (ls-remote)')
     .option('--reconciliation <duration>', 'full re-render and compare period (timeout.reconciliation)')
     .option('--log-format <format>', 'json or text', 'json')
     .option('--allow-file-repos', 'allow file:// repository URLs (tests and demos only)')
-    .action(async (o: RunOptions) => {
-      const flavor = flavorFor(o.compat);
-      const log = createLogger({ format: o.logFormat ?? 'json' });
-      const kube = kubeClient(o);
-      if (!await crdsInstalled(kube, flavor)) {
-        log.info('CRDs not found: installing them', { group: flavor.group });
-        await install(kube, flavor);
-      }
-      const config = await loadConfig(kube, flavor, o, log);
-      const manager = await ControllerManager.start({ kube, flavor, config, cacheDir: o.cacheDir ?? join(homedir(), '.cache', 'fjord'), log, allowFileRepos: o.allowFileRepos ?? false });
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      log.info('stopping');
-      await manager.stop();
-      await kube.close();
-    });
+    .action(run);
 }

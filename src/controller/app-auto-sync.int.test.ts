@@ -8,6 +8,7 @@ import { startController, uniqueName } from '../testing/controller.js';
 import { startGitFixture } from '../testing/git.js';
 import { eventually } from '../testing/wait.js';
 import type { ApplicationStatus } from './app-status.js';
+import { defer } from '../testing/cleanup.js';
 
 const deployment = (replicas: number, image = 'registry.example.com/web:1.0.0'): string => `apiVersion: apps/v1
 kind: Deployment
@@ -33,7 +34,7 @@ test('an automated Application applies Git, follows new commits, and reports com
   const git = await startGitFixture(t);
   await git.createRepo('org/config.git');
   const wc = await WorkingCopy.clone(git.http.url('org/config.git'));
-  t.after(() => { wc.remove(); });
+  defer(t, () => { wc.remove(); });
   const first = await wc.write({ 'apps/web/deployment.yaml': deployment(2), 'apps/web/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-settings\ndata:\n  color: blue\n' }).commit('web: first version');
   await wc.push();
 

@@ -9,15 +9,27 @@ import type { DryRunCache } from './compare.js';
 import type { EventRecorder } from './events.js';
 import type { LiveCache } from './live-cache.js';
 import type { RenderCache } from './app-source.js';
+import type { WrittenApps } from './written-apps.js';
+import type { ClusterRegistry } from './clusters.js';
 
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 export const IN_CLUSTER_NAME = 'in-cluster';
 
-export interface ControllerDeps {
-  readonly flavor: ApiFlavor;
+/** What the steps that touch the destination cluster use: its client, discovery and live cache. */
+export interface ClusterView {
   readonly kube: KubeClient;
   readonly discovery: Discovery;
   readonly live: LiveCache;
+}
+
+export interface ControllerDeps {
+  readonly flavor: ApiFlavor;
+  /** The controller's own cluster (Applications, AppProjects, Secrets, Events, and in-cluster destinations). */
+  readonly kube: KubeClient;
+  readonly discovery: Discovery;
+  readonly live: LiveCache;
+  /** Destination clusters from cluster Secrets; resolves in-cluster to kube, discovery and live above. */
+  readonly clusters: ClusterRegistry;
   readonly repos: RepoCache;
   readonly apps: Informer;
   readonly projects: Informer;
@@ -30,4 +42,6 @@ export interface ControllerDeps {
   readonly reconciliationMs: number;
   readonly knownRefs: (url: string) => Map<string, string> | undefined;
   readonly now: () => Date;
+  /** Our own last writes of Applications, newer than the informer until it catches up. */
+  readonly written: WrittenApps;
 }

@@ -1,30 +1,45 @@
 // Deleting an Application: with the resources finalizer its managed objects are deleted first
 // (cascade; resources annotated Delete=false are left), then the finalizer is removed; without it
-// Kubernetes removes the Application at once and its resources stay.
+// Kubernetes removes the Application at once and its resources stay. Resources are deleted on the
+// destination cluster; when that cluster is no longer registered they are left there and the
+// finalizer goes (Argo CD's rule), while an unreachable registered cluster is retried.
 import type { KubeObject } from '../kube/client.js';
 import type { ResourceInfo } from '../kube/discovery.js';
 import { resourceDisallows } from '../sync/options.js';
 import { pruneObject } from '../sync/apply.js';
 import type { Logger } from '../util/log.js';
 import type { ReconcileResult } from './queue.js';
-import type { ControllerDeps } from './app-context.js';
+import type { ClusterView, ControllerDeps } from './app-context.js';
+import type { Destination } from './clusters.js';
 import type { ResourceStatus } from './app-status.js';
 
 function appPath(deps: ControllerDeps, app: KubeObject): string {
   return `/apis/${deps.flavor.group}/${deps.flavor.version}/namespaces/${app.metadata?.namespace ?? ''}/applications/${app.metadata?.name ?? ''}`;
 }
 
-async function ownedWithInfo(deps: ControllerDeps, app: KubeObject): Promise<{ obj: KubeObject; info: ResourceInfo }[]> {
+function destinationOf(app: KubeObject): Destination {
+  const d = (app['spec'] as { destination?: { server?: unknown; name?: unknown } } | undefined)?.destination;
+  return { ...(typeof d?.server === 'string' ? { server: d.server } : {}), ...(typeof d?.name === 'string' ? { name: d.name } : {}) };
+}
+
+async function removeFinalizers(deps: ControllerDeps, app: KubeObject, finalizers: string[], ours: string[]): Promise<void> {
+  await deps.kube.request('PATCH', appPath(deps, app), {
+    body: { metadata: { finalizers: finalizers.filter((f) => !ours.includes(f)), resourceVersion: app.metadata?.resourceVersion } },
+    contentType: 'application/merge-patch+json',
+  });
+}
+
+async function ownedWithInfo(cluster: ClusterView, app: KubeObject): Promise<{ obj: KubeObject; info: ResourceInfo }[]> {
   const resources = ((app['status'] as { resources?: ResourceStatus[] } | undefined)?.resources ?? []);
   const infos: ResourceInfo[] = [];
   for (const r of resources) {
     try {
-      const info = await deps.discovery.resourceFor(r.group ? `${r.group}/${r.version}` : r.version, r.kind);
+      const info = await cluster.discovery.resourceFor(r.group ? `${r.group}/${r.version}` : r.version, r.kind);
       if (!infos.some((i) => i.group === info.group && i.kind === info.kind)) infos.push(info);
     } catch { /* kind gone */ }
   }
-  for (const info of infos) await deps.live.watch(info);
-  return deps.live.ownedBy(app.metadata?.name ?? '').flatMap((obj) => {
+  for (const info of infos) await cluster.live.watch(info);
+  return cluster.live.ownedBy(app.metadata?.name ?? '').flatMap((obj) => {
     const info = infos.find((i) => i.kind === obj.kind);
     return info ? [{ obj, info }] : [];
   });
@@ -34,18 +49,23 @@ export async function finalizeDeletion(deps: ControllerDeps, app: KubeObject, lo
   const finalizers = (app.metadata?.['finalizers'] ?? []) as string[];
   const ours = finalizers.filter((f) => f === deps.flavor.resourcesFinalizer || f.startsWith(`${deps.flavor.resourcesFinalizer}/`));
   if (ours.length === 0) return {};
+  const ref = deps.clusters.find(destinationOf(app));
+  if ('error' in ref && !ref.registered) {
+    log.warn('destination cluster not registered: its resources are left in place', { error: ref.error });
+    await removeFinalizers(deps, app, finalizers, ours);
+    return {};
+  }
+  const cluster = 'error' in ref ? ref : await deps.clusters.connect(ref);
+  if ('error' in cluster) throw new Error(`cascade delete: ${cluster.error}`);
   const policy = ours.some((f) => f.endsWith('/background')) ? 'Background' : 'Foreground';
-  const owned = (await ownedWithInfo(deps, app)).filter(({ obj }) => !resourceDisallows(obj, 'Delete'));
+  const owned = (await ownedWithInfo(cluster, app)).filter(({ obj }) => !resourceDisallows(obj, 'Delete'));
   const remaining = owned.filter(({ obj }) => !obj.metadata?.['deletionTimestamp']);
   for (const { obj, info } of remaining) {
-    const r = await pruneObject(deps.kube, info, obj, policy);
+    const r = await pruneObject(cluster.kube, info, obj, policy);
     log.info('cascade delete', { result: r.message });
   }
   if (owned.length > 0) return { requeueAfterMs: 1000 };
-  await deps.kube.request('PATCH', appPath(deps, app), {
-    body: { metadata: { finalizers: finalizers.filter((f) => !ours.includes(f)), resourceVersion: app.metadata?.resourceVersion } },
-    contentType: 'application/merge-patch+json',
-  });
+  await removeFinalizers(deps, app, finalizers, ours);
   log.info('resources deleted; finalizer removed');
   return {};
 }

@@ -11,11 +11,14 @@ import type { ControllerDeps } from './app-context.js';
 import type { ResourceStatus } from './app-status.js';
 import { imagesOf } from './app-status.js';
 import { compareOne, type Comparison } from './compare.js';
-import type { DesiredSet } from './desired.js';
+import type { DesiredObject, DesiredSet } from './desired.js';
+import { isHook } from '../sync/hooks.js';
 
 export interface LiveEvaluation {
   readonly comparisons: Comparison[];
   readonly extras: { obj: KubeObject; info: ResourceInfo }[];
+  /** Hooks from Git, paired with the live object of the same name (they are run, not compared). */
+  readonly hooks: { desired: DesiredObject; live?: KubeObject }[];
   readonly health: { status: HealthStatus; message?: string };
   readonly images: string[];
   readonly errors: string[];
@@ -46,12 +49,16 @@ export async function evaluateLive(deps: ControllerDeps, app: KubeObject, spec: 
   const infos = await watchedInfos(deps, app, desired);
   const owned = new Map(deps.live.ownedBy(name).map((o) => [keyString(keyOf(o)), o]));
   const ctx = { kube: deps.kube, fieldManager: deps.flavor.fieldManager, ignore: spec.ignoreDifferences ?? [], cache: deps.dryRuns };
-  const comparisons = await Promise.all(desired.objects.map((d) => {
+  const hooks = desired.objects.filter((d) => isHook(d.object)).map((d) => {
+    const live = d.object.metadata?.name ? deps.live.get(d.info, d.object.metadata.namespace, d.object.metadata.name) : undefined;
+    return { desired: d, ...(live ? { live } : {}) };
+  });
+  const comparisons = await Promise.all(desired.objects.filter((d) => !isHook(d.object)).map((d) => {
     const live = owned.get(keyString(keyOf(d.object))) ?? deps.live.get(d.info, d.object.metadata?.namespace, d.object.metadata?.name ?? '');
     return compareOne(ctx, d, live);
   }));
   const wanted = new Set(desired.objects.map((d) => keyString(keyOf(d.object))));
-  const extras = [...owned.values()].filter((o) => !wanted.has(keyString(keyOf(o)))).flatMap((obj) => {
+  const extras = [...owned.values()].filter((o) => !wanted.has(keyString(keyOf(o))) && !isHook(o)).flatMap((obj) => {
     const info = [...infos.values()].find((i) => i.kind === obj.kind && i.group === keyOf(obj).group);
     return info ? [{ obj, info }] : [];
   });
@@ -60,7 +67,7 @@ export async function evaluateLive(deps: ControllerDeps, app: KubeObject, spec: 
   const status = statuses.length === 0 ? 'Healthy' : worstHealth(statuses);
   const message = unhealthy?.live ? assessHealth(unhealthy.live)?.message : undefined;
   return {
-    comparisons, extras,
+    comparisons, extras, hooks,
     health: { status, ...(status !== 'Healthy' && message ? { message } : {}) },
     images: imagesOf(comparisons.map((c) => c.live ?? c.desired?.object ?? {})),
     errors: comparisons.flatMap((c) => (c.error ? [c.error] : [])),

@@ -6,11 +6,12 @@
 import type { ApplicationSpec } from '../api/application.js';
 import type { KubeObject } from '../kube/client.js';
 import { parseSyncOptions } from '../sync/options.js';
+import { parseDuration } from './config.js';
 import { syncWave } from '../sync/order.js';
 import { groupOf } from '../sync/tracking.js';
-import type { ControllerDeps } from './app-context.js';
+import type { ClusterView, ControllerDeps } from './app-context.js';
 import type { LiveEvaluation } from './app-live.js';
-import type { ApplicationStatus, Condition, HistoryEntry, OperationState, ResourceStatus, SyncStatusCode } from './app-status.js';
+import type { ApplicationStatus, Condition, HistoryEntry, OperationState, ResourceResult, ResourceStatus, SyncStatusCode } from './app-status.js';
 import type { SourceResult } from './app-source.js';
 import type { DesiredSet } from './desired.js';
 import { ensureNamespace } from './namespace.js';
@@ -46,7 +47,10 @@ function resourceStatuses(live: LiveEvaluation): ResourceStatus[] {
 }
 
 export interface Situation {
+  /** The controller's own cluster: the Application, its operation and its events. */
   readonly deps: ControllerDeps;
+  /** The destination cluster: where objects are applied, pruned and namespaces created. */
+  readonly cluster: ClusterView;
   readonly app: KubeObject;
   readonly spec: ApplicationSpec;
   readonly src: SourceResult;
@@ -55,7 +59,23 @@ export interface Situation {
   readonly now: string;
 }
 
-function decide(s: Situation, outOfSync: boolean): Request | string | undefined {
+/** Argo CD's retry backoff: duration × factor^retries, capped by maxDuration (defaults 5s, 2, 3m). */
+export function retryBackoffMs(backoff: { duration?: string | undefined; factor?: number | undefined; maxDuration?: string | undefined } | undefined, retries: number): number {
+  const base = parseDuration(backoff?.duration ?? '5s') ?? 5000;
+  const max = parseDuration(backoff?.maxDuration ?? '3m') ?? 180_000;
+  return Math.min(base * (backoff?.factor ?? 2) ** retries, max);
+}
+
+/** Right after a successful sync, what was applied is in sync and what was pruned is gone (the next reconcile confirms it). */
+function afterSuccess(resources: readonly ResourceStatus[], results: readonly ResourceResult[]): { syncStatus: SyncStatusCode; resources: ResourceStatus[] } {
+  const key = (r: { group: string; kind: string; namespace: string; name: string }): string => `${r.group}/${r.kind}/${r.namespace}/${r.name}`;
+  const pruned = new Set(results.filter((r) => r.status === 'Pruned').map(key));
+  const applied = new Set(results.filter((r) => r.status === 'Synced' && !r.hookType).map(key));
+  const next = resources.filter((r) => !pruned.has(key(r))).map((r) => (applied.has(key(r)) ? { ...r, status: 'Synced' as const } : r));
+  return { syncStatus: next.some((r) => r.status === 'OutOfSync') ? 'OutOfSync' : 'Synced', resources: next };
+}
+
+function decide(s: Situation, outOfSync: boolean): Request | string | { waitMs: number } | undefined {
   const { app, spec, live, desired } = s;
   const revision = s.src.revision;
   const prev = (app['status'] ?? {}) as Partial<ApplicationStatus>;
@@ -72,8 +92,12 @@ function decide(s: Situation, outOfSync: boolean): Request | string | undefined 
   const last = prev.operationState;
   const sameRevision = last?.operation.sync.revision === revision;
   if (sameRevision && last.phase !== 'Succeeded') {
-    const limit = spec.syncPolicy?.retry?.limit ?? 5;
-    if (limit >= 0 && (last.retryCount ?? 0) >= limit) return undefined;
+    const retry = spec.syncPolicy?.retry;
+    const limit = retry?.limit ?? 5;
+    const count = last.retryCount ?? 0;
+    if (limit >= 0 && count >= limit) return undefined;
+    const waitMs = retryBackoffMs(retry?.backoff, count) - (Date.parse(s.now) - Date.parse(last.finishedAt ?? last.startedAt));
+    if (waitMs > 0) return { waitMs };
   }
   if (sameRevision && last.phase === 'Succeeded' && !auto.selfHeal) return undefined;
   return { prune: auto.prune ?? false, automated: true, resume: false };
@@ -93,11 +117,12 @@ function historyAfter(app: KubeObject, spec: ApplicationSpec, src: SourceResult,
 async function clearRequest(deps: ControllerDeps, app: KubeObject): Promise<void> {
   if (!app['operation']) return;
   const path = `/apis/${deps.flavor.group}/${deps.flavor.version}/namespaces/${app.metadata?.namespace ?? ''}/applications/${app.metadata?.name ?? ''}`;
-  await deps.kube.request('PATCH', path, { body: { operation: null }, contentType: 'application/merge-patch+json' });
+  const written = await deps.kube.request('PATCH', path, { body: { operation: null }, contentType: 'application/merge-patch+json' });
+  deps.written.record(`${app.metadata?.namespace ?? ''}/${app.metadata?.name ?? ''}`, written);
 }
 
 export async function runOperation(s: Situation): Promise<OperationOutcome> {
-  const { deps, app, spec, src, live, now } = s;
+  const { deps, cluster, app, spec, src, live, now } = s;
   const resources = resourceStatuses(live);
   const outOfSync = resources.some((r) => r.status === 'OutOfSync');
   const prev = (app['status'] ?? {}) as Partial<ApplicationStatus>;
@@ -107,14 +132,19 @@ export async function runOperation(s: Situation): Promise<OperationOutcome> {
     ...(prevState ? { operationState: prevState } : {}), ...(prev.history ? { history: prev.history } : {}),
   };
   const req = decide(s, outOfSync);
-  if (typeof req === 'string') return { ...base, conditions: [{ type: 'SyncError', message: req }] };
-  if (!req) return { ...base, conditions: [] };
+  // A failed operation stays visible as a condition until a later one succeeds.
+  const failed = prevState?.phase === 'Failed' || prevState?.phase === 'Error' ? [{ type: 'SyncError', message: prevState.message }] : [];
+  if (typeof req === 'string') return { ...base, conditions: [...failed, { type: 'SyncError', message: req }] };
+  if (!req) return { ...base, conditions: failed };
+  if ('waitMs' in req) return { ...base, conditions: failed, requeueAfterMs: req.waitMs };
   const options = parseSyncOptions(spec.syncPolicy?.syncOptions);
-  if (options.createNamespace && spec.destination.namespace) await ensureNamespace(deps, spec.destination.namespace, spec.syncPolicy?.managedNamespaceMetadata);
+  if (options.createNamespace && spec.destination.namespace) await ensureNamespace({ ...deps, kube: cluster.kube }, spec.destination.namespace, spec.syncPolicy?.managedNamespaceMetadata);
   const startedAt = req.resume && prevState ? prevState.startedAt : now;
-  const retryCount = !req.resume && prevState?.operation.sync.revision === src.revision && prevState.phase !== 'Succeeded' ? (prevState.retryCount ?? 0) + 1 : (prevState?.retryCount ?? 0);
+  const retried = prevState?.operation.sync.revision === src.revision && prevState.phase !== 'Succeeded' && prevState.phase !== 'Running';
+  const retryCount = req.resume ? (prevState?.retryCount ?? 0) : retried ? (prevState.retryCount ?? 0) + 1 : 0;
   const step = await syncStep({
-    kube: deps.kube, fieldManager: deps.flavor.fieldManager, comparisons: live.comparisons, extras: live.extras,
+    kube: cluster.kube, fieldManager: deps.flavor.fieldManager, comparisons: live.comparisons, extras: live.extras,
+    hooks: live.hooks.map((h) => h.desired), liveOf: (info, ns, name) => cluster.live.get(info, ns, name),
     prune: req.prune, options, healthOf: live.healthOf, previous: req.resume ? prevState?.syncResult?.resources ?? [] : [],
   });
   await clearRequest(deps, app);
@@ -123,13 +153,14 @@ export async function runOperation(s: Situation): Promise<OperationOutcome> {
     operation: { sync: { revision: src.revision, prune: req.prune }, initiatedBy: req.automated ? { automated: true } : { username: req.username ?? 'admin' } },
     phase: step.phase, message: step.message, startedAt, ...(done ? { finishedAt: now } : {}),
     syncResult: { revision: src.revision, resources: step.results, source: spec.source ?? spec.sources?.[0] },
-    ...(req.automated && !req.resume ? { retryCount: step.phase === 'Succeeded' ? 0 : retryCount } : {}),
+    ...(req.automated ? { retryCount: step.phase === 'Succeeded' ? 0 : retryCount } : {}),
   };
   if (!req.resume) await deps.events.record(app, 'Normal', 'OperationStarted', `Initiated ${req.automated ? 'automated ' : ''}sync to ${src.revision}`);
   if (done) await deps.events.record(app, step.phase === 'Succeeded' ? 'Normal' : 'Warning', 'OperationCompleted', `Sync operation to ${src.revision} ${step.phase === 'Succeeded' ? 'succeeded' : `failed: ${step.message}`}`);
   const history = step.phase === 'Succeeded' ? historyAfter(app, spec, src, state, now) : undefined;
+  const succeeded = step.phase === 'Succeeded';
   return {
-    ...base, operationState: state, ...(history ? { history } : {}),
+    ...base, ...(succeeded ? afterSuccess(base.resources, step.results) : {}), operationState: state, ...(history ? { history } : {}),
     conditions: step.phase === 'Failed' ? [{ type: 'SyncError', message: step.message }] : [],
     requeueAfterMs: step.phase === 'Running' ? 2000 : 500,
   };

@@ -7,10 +7,11 @@ import type { KubeObject } from '../kube/client.js';
 import { checkDestination, checkSourceRepo } from '../project/policy.js';
 import type { ReconcileResult } from './queue.js';
 import { type ApplicationStatus, type Condition, mergeConditions } from './app-status.js';
-import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER, type ControllerDeps } from './app-context.js';
+import type { ClusterView, ControllerDeps } from './app-context.js';
+import { restrictToCluster, type ClusterRef, type ClusterTarget } from './clusters.js';
 import { credentialsFor } from './repo-credentials.js';
-import { fetchAndRender } from './app-source.js';
-import { buildDesired } from './desired.js';
+import { fetchAndRender, type SourceResult } from './app-source.js';
+import { buildDesired, type DesiredSet } from './desired.js';
 import { evaluateLive } from './app-live.js';
 import { runOperation } from './app-operation.js';
 import { finalizeDeletion } from './app-deletion.js';
@@ -18,7 +19,7 @@ import { writeStatus } from './status-writer.js';
 
 type Problem = Omit<Condition, 'lastTransitionTime'>;
 
-interface Validated { spec: ApplicationSpec; project: AppProjectSpec }
+interface Validated { spec: ApplicationSpec; project: AppProjectSpec; cluster: ClusterRef }
 
 function validate(deps: ControllerDeps, app: KubeObject): Validated | Problem {
   const parsed = parseApplicationSpec(app['spec']);
@@ -33,11 +34,11 @@ function validate(deps: ControllerDeps, app: KubeObject): Validated | Problem {
   if ((spec.sources?.length ?? 0) > 1 && !spec.source) return { type: 'InvalidSpecError', message: 'spec.sources with more than one source is not supported yet; use spec.source' };
   const repoDenied = checkSourceRepo(spec.project, project.spec, source.repoURL);
   if (repoDenied) return { type: 'InvalidSpecError', message: repoDenied };
-  const destDenied = checkDestination(spec.project, project.spec, spec.destination);
+  const cluster = deps.clusters.find(spec.destination);
+  if ('error' in cluster) return { type: 'InvalidSpecError', message: cluster.error };
+  const destDenied = checkDestination(spec.project, project.spec, { server: cluster.server, name: cluster.name, namespace: spec.destination.namespace });
   if (destDenied) return { type: 'InvalidSpecError', message: destDenied };
-  const local = spec.destination.server === IN_CLUSTER_SERVER || spec.destination.name === IN_CLUSTER_NAME;
-  if (!local) return { type: 'InvalidSpecError', message: `cluster ${spec.destination.server ?? spec.destination.name ?? ''} is not registered (only ${IN_CLUSTER_SERVER} is supported so far)` };
-  return { spec, project: project.spec };
+  return { spec, project: project.spec, cluster };
 }
 
 function previousStatus(app: KubeObject): Partial<ApplicationStatus> {
@@ -59,8 +60,23 @@ function problemStatus(app: KubeObject, problem: Problem, now: string): Applicat
   };
 }
 
+/** The deps of the steps that act on the destination: its client, discovery and live cache instead of the controller's. */
+function onCluster(deps: ControllerDeps, cluster: ClusterView): ControllerDeps {
+  return { ...deps, kube: cluster.kube, discovery: cluster.discovery, live: cluster.live };
+}
+
+async function desiredOn(deps: ControllerDeps, cluster: ClusterTarget, name: string, v: Validated, src: SourceResult): Promise<DesiredSet> {
+  const desired = await buildDesired({
+    appName: name, project: v.spec.project, projectSpec: v.project, destinationNamespace: v.spec.destination.namespace,
+    trackingAnnotation: deps.flavor.trackingAnnotation, discovery: cluster.discovery,
+  }, src.rendered);
+  return restrictToCluster(cluster, desired);
+}
+
 async function evaluate(deps: ControllerDeps, app: KubeObject, v: Validated, now: string): Promise<{ status: ApplicationStatus; requeueAfterMs?: number }> {
   const name = app.metadata?.name ?? '';
+  const cluster = await deps.clusters.connect(v.cluster);
+  if ('error' in cluster) return { status: problemStatus(app, { type: 'ComparisonError', message: cluster.error }, now), requeueAfterMs: 10_000 };
   const source = v.spec.source ?? v.spec.sources?.[0];
   if (!source) throw new Error('unreachable: validated Application without a source');
   const creds = credentialsFor(source.repoURL, deps.repoSecrets.list(), deps.flavor.secretTypeLabel);
@@ -70,12 +86,9 @@ async function evaluate(deps: ControllerDeps, app: KubeObject, v: Validated, now
   } catch (e) {
     return { status: problemStatus(app, { type: 'ComparisonError', message: `${source.path || '.'}@${source.targetRevision}: ${(e as Error).message}` }, now), requeueAfterMs: 10_000 };
   }
-  const desired = await buildDesired({
-    appName: name, project: v.spec.project, projectSpec: v.project, destinationNamespace: v.spec.destination.namespace,
-    trackingAnnotation: deps.flavor.trackingAnnotation, discovery: deps.discovery,
-  }, src.rendered);
-  const live = await evaluateLive(deps, app, v.spec, desired);
-  const op = await runOperation({ deps, app, spec: v.spec, src, desired, live, now });
+  const desired = await desiredOn(deps, cluster, name, v, src);
+  const live = await evaluateLive(onCluster(deps, cluster), app, v.spec, desired);
+  const op = await runOperation({ deps, cluster, app, spec: v.spec, src, desired, live, now });
   const problems: Problem[] = [
     ...desired.errors.map((message) => ({ type: 'ComparisonError', message })),
     ...live.errors.map((message) => ({ type: 'ComparisonError', message })),
@@ -102,7 +115,7 @@ function jitter(ms: number): number {
 
 export async function reconcileApplication(deps: ControllerDeps, key: string): Promise<ReconcileResult> {
   const [namespace, name] = key.split('/');
-  const app = deps.apps.get(namespace, name ?? '');
+  const app = deps.written.freshest(key, deps.apps.get(namespace, name ?? ''));
   if (!app) return {};
   const reconcileID = randomBytes(4).toString('hex');
   const log = deps.log.child({ app: key, reconcileID });

@@ -31,8 +31,10 @@ export interface ResourceResult {
   name: string;
   status: ResultCode;
   message: string;
-  syncPhase: 'Sync';
+  syncPhase: 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
   syncWave: number;
+  hookType?: string;
+  hookPhase?: 'Running' | 'Succeeded' | 'Failed';
 }
 
 export interface RevisionMeta {

@@ -14,9 +14,11 @@ import type { ControllerDeps } from './app-context.js';
 import { RenderCache } from './app-source.js';
 import { DryRunCache } from './compare.js';
 import type { ControllerConfig } from './config.js';
+import { ClusterRegistry } from './clusters.js';
 import { EventRecorder } from './events.js';
 import { LiveCache } from './live-cache.js';
 import { WorkQueue } from './queue.js';
+import { WrittenApps } from './written-apps.js';
 import { credentialsFor } from './repo-credentials.js';
 import { appKey, RevisionPoller } from './revision-poller.js';
 
@@ -58,17 +60,28 @@ export class ControllerManager {
     const holder: { queue?: WorkQueue } = {};
     const enqueue = (key: string): void => { holder.queue?.add(key); };
     const nsPath = `/apis/${flavor.group}/${flavor.version}/namespaces/${flavor.namespace}`;
-    const apps = createInformer(kube, { path: `${nsPath}/applications`, onEvent: (type, obj, old) => { if (type !== 'DELETED' && meaningfulChange(old, obj)) enqueue(appKey(obj)); }, log: (m) => { log.debug(m); } });
+    const written = new WrittenApps();
+    const apps = createInformer(kube, {
+      path: `${nsPath}/applications`,
+      onEvent: (type, obj, old) => {
+        if (type === 'DELETED') written.forget(appKey(obj));
+        if (type !== 'DELETED' && meaningfulChange(old, obj)) enqueue(appKey(obj));
+      },
+      log: (m) => { log.debug(m); },
+    });
     const projects = createInformer(kube, { path: `${nsPath}/appprojects`, onEvent: () => { for (const a of apps.list()) enqueue(appKey(a)); } });
     const repoSecrets = createInformer(kube, { path: `/api/v1/namespaces/${flavor.namespace}/secrets`, labelSelector: `${flavor.secretTypeLabel} in (repository,repo-creds)` });
-    const live = new LiveCache({ kube, trackingAnnotation: flavor.trackingAnnotation, onOwnedChange: (app) => { enqueue(`${flavor.namespace}/${app}`); }, log: (m) => { log.debug(m); } });
+    const onOwnedChange = (app: string): void => { enqueue(`${flavor.namespace}/${app}`); };
+    const live = new LiveCache({ kube, trackingAnnotation: flavor.trackingAnnotation, onOwnedChange, log: (m) => { log.debug(m); } });
+    const discovery = new Discovery(kube);
+    const clusters = new ClusterRegistry({ kube, flavor, log, local: { kube, discovery, live }, onOwnedChange, onChange: () => { for (const a of apps.list()) enqueue(appKey(a)); } });
     const repos = new RepoCache({ root: opts.cacheDir, ...(opts.allowFileRepos ? { allowFileUrls: true } : {}) });
     const credentials = (url: string): ReturnType<typeof credentialsFor> => credentialsFor(url, repoSecrets.list(), flavor.secretTypeLabel);
     const poller = new RevisionPoller({ repos, intervalMs: opts.config.pollIntervalMs, apps: () => apps.list(), credentials, enqueue, log });
     const deps: ControllerDeps = {
-      flavor, kube, discovery: new Discovery(kube), live, repos, apps, projects, repoSecrets,
+      flavor, kube, discovery, live, clusters, repos, apps, projects, repoSecrets,
       renderCache: new RenderCache(), dryRuns: new DryRunCache(), events: new EventRecorder(kube, log), log,
-      reconciliationMs: opts.config.reconciliationMs, knownRefs: (url) => poller.knownRefs(url), now: () => new Date(),
+      reconciliationMs: opts.config.reconciliationMs, knownRefs: (url) => poller.knownRefs(url), now: () => new Date(), written,
     };
     const queue = new WorkQueue({
       name: 'applications', concurrency: opts.config.statusProcessors,
@@ -76,8 +89,8 @@ export class ControllerManager {
       onError: (key, err, retryInMs) => { log.error('reconcile failed', { app: key, error: (err as Error).message, retryInMs }); },
     });
     holder.queue = queue;
-    for (const i of [apps, projects, repoSecrets]) i.start();
-    await Promise.all([apps.synced(), projects.synced(), repoSecrets.synced()]);
+    for (const i of [apps, projects, repoSecrets, clusters]) i.start();
+    await Promise.all([apps.synced(), projects.synced(), repoSecrets.synced(), clusters.synced()]);
     for (const a of apps.list()) enqueue(appKey(a));
     poller.start();
     log.info('controller started', { namespace: flavor.namespace, group: flavor.group, applications: apps.list().length });
@@ -93,6 +106,7 @@ export class ControllerManager {
     await this.poller.stop();
     await this.queue.shutdown();
     await this.live.stop();
+    await this.deps.clusters.stop();
     await Promise.all(this.informers.map((i) => i.stop()));
   }
 }

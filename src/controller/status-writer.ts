@@ -20,10 +20,12 @@ export async function writeStatus(deps: ControllerDeps, app: KubeObject, status:
   const base = `/apis/${deps.flavor.group}/${deps.flavor.version}/namespaces/${app.metadata?.namespace ?? ''}/applications/${app.metadata?.name ?? ''}`;
   // Arrays are replaced whole by a merge patch; null removes fields that are gone (an old operationState).
   const body = { status: { ...status, operationState: status.operationState ?? null, history: status.history ?? null } };
+  let written: KubeObject;
   try {
-    await deps.kube.request('PATCH', `${base}/status`, { body, contentType: 'application/merge-patch+json' });
+    written = await deps.kube.request('PATCH', `${base}/status`, { body, contentType: 'application/merge-patch+json' });
   } catch (e) {
     if (!(e instanceof KubeApiError) || e.status !== 404) throw e;
-    await deps.kube.request('PATCH', base, { body, contentType: 'application/merge-patch+json' });
+    written = await deps.kube.request('PATCH', base, { body, contentType: 'application/merge-patch+json' });
   }
+  deps.written.record(`${app.metadata?.namespace ?? ''}/${app.metadata?.name ?? ''}`, written);
 }

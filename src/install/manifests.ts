@@ -2,7 +2,7 @@
 // settings ConfigMap, and one ServiceAccount per role with its own ClusterRole.
 import type { KubeObject } from '../kube/client.js';
 import { appProjectCrd, applicationCrd } from '../api/crds.js';
-import type { ApiFlavor } from '../api/flavor.js';
+import { FJORD, type ApiFlavor } from '../api/flavor.js';
 
 const PART_OF = { 'app.kubernetes.io/part-of': 'fjord' };
 
@@ -10,11 +10,21 @@ function serviceAccount(flavor: ApiFlavor, name: string): KubeObject {
   return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: flavor.namespace, labels: PART_OF } };
 }
 
-function binding(flavor: ApiFlavor, name: string): KubeObject {
+/**
+ * ClusterRoles and ClusterRoleBindings are cluster-wide, so their names carry the namespace unless it
+ * is Fjord's own: installing the argocd flavor (or into another namespace) next to Fjord's must not
+ * re-point Fjord's bindings or swap its rules for another API group.
+ */
+export function clusterScopedName(flavor: ApiFlavor, role: string): string {
+  return flavor.namespace === FJORD.namespace ? `fjord-${role}` : `fjord-${flavor.namespace}-${role}`;
+}
+
+function binding(flavor: ApiFlavor, role: string): KubeObject {
+  const name = clusterScopedName(flavor, role);
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name, labels: PART_OF },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-    subjects: [{ kind: 'ServiceAccount', name, namespace: flavor.namespace }],
+    subjects: [{ kind: 'ServiceAccount', name: `fjord-${role}`, namespace: flavor.namespace }],
   };
 }
 
@@ -30,11 +40,11 @@ function clusterRole(name: string, rules: unknown[]): KubeObject {
 function roles(flavor: ApiFlavor): KubeObject[] {
   const apps = { apiGroups: [flavor.group], resources: ['applications', 'applications/status', 'appprojects'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] };
   return [
-    clusterRole('fjord-controller', [
+    clusterRole(clusterScopedName(flavor, 'controller'), [
       { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
       { nonResourceURLs: ['*'], verbs: ['get'] },
     ]),
-    clusterRole('fjord-server', [
+    clusterRole(clusterScopedName(flavor, 'server'), [
       apps,
       { apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
@@ -51,8 +61,8 @@ export function installManifests(flavor: ApiFlavor): KubeObject[] {
     ...roles(flavor),
     serviceAccount(flavor, 'fjord-controller'),
     serviceAccount(flavor, 'fjord-server'),
-    binding(flavor, 'fjord-controller'),
-    binding(flavor, 'fjord-server'),
+    binding(flavor, 'controller'),
+    binding(flavor, 'server'),
   ];
 }
 

@@ -8,6 +8,7 @@ import { testKube, testNamespace } from './cluster.js';
 import { startController, uniqueName, type TestController } from './controller.js';
 import { startGitFixture, type GitFixture } from './git.js';
 import { eventually } from './wait.js';
+import { defer } from './cleanup.js';
 
 export interface AppFixture {
   readonly kube: KubeClient;
@@ -35,7 +36,7 @@ export async function startAppFixture(t: TestContext): Promise<AppFixture> {
   await git.createRepo('org/config.git');
   const repoURL = git.http.url('org/config.git');
   const repo = await WorkingCopy.clone(repoURL);
-  t.after(() => { repo.remove(); });
+  defer(t, () => { repo.remove(); });
   await repo.write({ 'README.md': 'config\n' }).commit('initial');
   await repo.push();
   const ctrl = await startController(t, kube, ctrlNs);

@@ -3,7 +3,9 @@
 // Each test gets its own namespace, deleted when the test ends.
 import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
+import { clusterDown, clusterUp } from '../dev/cluster/cluster.js';
 import { KubeClient } from '../kube/client.js';
+import { defer } from './cleanup.js';
 
 export function testKubeconfig(which: 1 | 2 = 1): string {
   const name = which === 1 ? 'FJORD_TEST_KUBECONFIG' : 'FJORD_TEST_KUBECONFIG_2';
@@ -15,7 +17,7 @@ export function testKubeconfig(which: 1 | 2 = 1): string {
 /** A client for the test cluster, closed when the test ends. */
 export function testKube(t: TestContext, which: 1 | 2 = 1): KubeClient {
   const kube = KubeClient.fromKubeconfig(testKubeconfig(which));
-  t.after(() => kube.close());
+  defer(t, () => kube.close());
   return kube;
 }
 
@@ -23,14 +25,19 @@ export function testKube(t: TestContext, which: 1 | 2 = 1): KubeClient {
 export async function testNamespace(t: TestContext, kube: KubeClient, prefix = 't'): Promise<string> {
   const name = `${prefix}-${randomBytes(4).toString('hex')}`;
   await kube.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'fjord.dev/test': 'true' } } });
-  // After-hooks run in the order they were added, so the test's own client may already be closed.
-  t.after(async () => {
-    const cleanup = new KubeClient(kube.access);
-    try {
-      await cleanup.delete(`/api/v1/namespaces/${name}`);
-    } finally {
-      await cleanup.close();
-    }
-  });
+  defer(t, () => kube.delete(`/api/v1/namespaces/${name}`));
   return name;
+}
+
+/**
+ * A cluster of this test's own, started now and removed when the test ends: for tests that need a
+ * cluster in its pristine state (no CRDs installed by other tests). Costs a few seconds.
+ */
+export async function privateCluster(t: TestContext, prefix = 'priv'): Promise<{ kubeconfig: string; kube: KubeClient }> {
+  const name = `${prefix}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  defer(t, () => clusterDown(name));
+  const state = await clusterUp({ name });
+  const kube = KubeClient.fromKubeconfig(state.kubeconfig);
+  defer(t, () => kube.close());
+  return { kubeconfig: state.kubeconfig, kube };
 }

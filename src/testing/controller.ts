@@ -11,6 +11,7 @@ import { ControllerManager } from '../controller/manager.js';
 import { install } from '../install/install.js';
 import { KubeClient, type KubeObject } from '../kube/client.js';
 import { createLogger } from '../util/log.js';
+import { defer } from './cleanup.js';
 
 export interface TestController {
   readonly manager: ControllerManager;
@@ -37,7 +38,7 @@ export async function startController(t: TestContext, testClient: KubeClient, na
     kube, flavor, namespace, cacheDir, log,
     config: { ...DEFAULT_CONFIG, pollIntervalMs: 500, reconciliationMs: 60_000, ...config },
   });
-  t.after(async () => {
+  defer(t, async () => {
     await manager.stop();
     await kube.close();
     rmSync(cacheDir, { recursive: true, force: true });

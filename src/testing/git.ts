@@ -8,6 +8,7 @@ import { createCertificateAuthority, issueCertificate } from '../dev/pki.js';
 import { GitHttpServer, type BasicAuth } from '../dev/git/http-server.js';
 import { GitSshServer, generateSshKey, type SshKeyPair } from '../dev/git/ssh-server.js';
 import { createBareRepo } from '../dev/git/repos.js';
+import { defer } from './cleanup.js';
 
 export interface GitFixture {
   readonly root: string;
@@ -42,7 +43,7 @@ export async function startGitFixture(t: TestContext): Promise<GitFixture> {
   ]);
   const knownHostsFile = join(keys, 'known_hosts');
   writeFileSync(knownHostsFile, `${ssh.knownHostsLine()}\n`);
-  t.after(async () => {
+  defer(t, async () => {
     await Promise.all([http.stop(), httpAuth.stop(), https.stop(), ssh.stop()]);
     rmSync(root, { recursive: true, force: true });
     rmSync(keys, { recursive: true, force: true });

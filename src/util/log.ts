@@ -19,7 +19,7 @@ export function createLogger(opts: { format?: LogFormat; level?: 'debug' | 'info
     if (level === 'debug' && opts.level !== 'debug') return;
     const all = { ...base, ...fields };
     if (opts.format === 'text') {
-      const extra = Object.entries(all).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
+      const extra = Object.entries(all).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
       write(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${msg}${extra ? ` ${extra}` : ''}`);
     } else {
       write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...all }));

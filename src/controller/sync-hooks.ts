@@ -1,0 +1,81 @@
+// Running one hook within a sync step. A hook is created once per operation (its result records
+// that, so a restarted controller never runs it twice), then watched until it completes: a Job or Pod
+// that succeeds lets the sync go on, one that fails fails the operation. Delete policies clean up:
+// BeforeHookCreation removes the previous run first, HookSucceeded/HookFailed remove it afterwards.
+import type { KubeClient, KubeObject } from '../kube/client.js';
+import { KubeApiError } from '../kube/client.js';
+import type { ResourceInfo } from '../kube/discovery.js';
+import { collectionPath, objectPath } from '../kube/paths.js';
+import { assessHealth } from '../health/health.js';
+import { deletePolicies, hookWave } from '../sync/hooks.js';
+import type { SyncPhase } from '../sync/order.js';
+import { describeObject } from '../sync/apply.js';
+import { groupOf } from '../sync/tracking.js';
+import type { ResourceResult } from './app-status.js';
+import type { DesiredObject } from './desired.js';
+
+export interface HookContext {
+  readonly kube: KubeClient;
+  readonly fieldManager: string;
+  /** The live object of a hook by name, from the watch cache. */
+  readonly liveOf: (info: ResourceInfo, namespace: string | undefined, name: string) => KubeObject | undefined;
+}
+
+export type HookProgress = 'done' | 'waiting' | 'failed';
+
+export function hookKey(phase: SyncPhase, d: DesiredObject): string {
+  const m = d.object.metadata;
+  return `${phase}/${groupOf(d.object.apiVersion)}/${d.object.kind ?? ''}/${m?.namespace ?? ''}/${m?.name ?? m?.['generateName'] as string}`;
+}
+
+function result(phase: SyncPhase, d: DesiredObject, name: string, hookPhase: ResourceResult['hookPhase'], message: string): ResourceResult {
+  return {
+    group: groupOf(d.object.apiVersion), version: d.info.version, kind: d.object.kind ?? '', namespace: d.object.metadata?.namespace ?? '', name,
+    status: hookPhase === 'Failed' ? 'SyncFailed' : 'Synced', message, syncPhase: phase, syncWave: hookWave(d.object), hookType: phase, ...(hookPhase ? { hookPhase } : {}),
+  };
+}
+
+async function deleteIfPresent(kube: KubeClient, info: ResourceInfo, obj: { namespace?: string | undefined; name: string }): Promise<void> {
+  await kube.delete(objectPath(info, obj.name, obj.namespace), 'Background');
+}
+
+async function create(ctx: HookContext, d: DesiredObject): Promise<string> {
+  const m = d.object.metadata ?? {};
+  if (!m.name) {
+    const created = await ctx.kube.request('POST', collectionPath(d.info, m.namespace), { body: d.object, query: { fieldManager: ctx.fieldManager } });
+    return created.metadata?.name ?? '';
+  }
+  if (deletePolicies(d.object).includes('BeforeHookCreation') && ctx.liveOf(d.info, m.namespace, m.name)) {
+    await deleteIfPresent(ctx.kube, d.info, { namespace: m.namespace, name: m.name });
+    throw new KubeApiError(`${describeObject(d.object)}: waiting for the previous run to be deleted`, 409, 'AlreadyExists');
+  }
+  await ctx.kube.request('POST', collectionPath(d.info, m.namespace), { body: d.object, query: { fieldManager: ctx.fieldManager } });
+  return m.name;
+}
+
+/** Advances one hook; returns its progress and its result to record. */
+export async function runHook(ctx: HookContext, phase: SyncPhase, d: DesiredObject, previous: ResourceResult | undefined): Promise<{ progress: HookProgress; result: ResourceResult }> {
+  if (!previous) {
+    try {
+      const name = await create(ctx, d);
+      return { progress: 'waiting', result: result(phase, d, name, 'Running', `${phase} hook ${describeObject({ ...d.object, metadata: { ...d.object.metadata, name } })} created`) };
+    } catch (e) {
+      if (e instanceof KubeApiError && e.status === 409) return { progress: 'waiting', result: result(phase, d, d.object.metadata?.name ?? '', undefined, (e as Error).message) };
+      return { progress: 'failed', result: result(phase, d, d.object.metadata?.name ?? '', 'Failed', `${describeObject(d.object)}: ${(e as Error).message}`) };
+    }
+  }
+  if (previous.hookPhase === 'Succeeded') return { progress: 'done', result: previous };
+  if (previous.hookPhase === 'Failed') return { progress: 'failed', result: previous };
+  if (previous.hookPhase === undefined) return runHook(ctx, phase, d, undefined);
+  const live = ctx.liveOf(d.info, d.object.metadata?.namespace, previous.name);
+  const health = live ? assessHealth(live) : undefined;
+  if (live && (health === undefined || health.status === 'Healthy')) {
+    if (deletePolicies(d.object).includes('HookSucceeded')) await deleteIfPresent(ctx.kube, d.info, { namespace: previous.namespace, name: previous.name });
+    return { progress: 'done', result: { ...previous, hookPhase: 'Succeeded', message: `${phase} hook ${previous.kind}/${previous.name} succeeded` } };
+  }
+  if (health?.status === 'Degraded') {
+    if (deletePolicies(d.object).includes('HookFailed')) await deleteIfPresent(ctx.kube, d.info, { namespace: previous.namespace, name: previous.name });
+    return { progress: 'failed', result: { ...previous, status: 'SyncFailed', hookPhase: 'Failed', message: `${phase} hook ${previous.kind}/${previous.name} failed: ${health.message ?? 'degraded'}` } };
+  }
+  return { progress: 'waiting', result: previous };
+}
