@@ -145,6 +145,7 @@ export async function runOperation(s: Situation): Promise<OperationOutcome> {
   const step = await syncStep({
     kube: cluster.kube, fieldManager: deps.flavor.fieldManager, comparisons: live.comparisons, extras: live.extras,
     hooks: live.hooks.map((h) => h.desired), liveOf: (info, ns, name) => cluster.live.get(info, ns, name),
+    selfHeal: req.automated && !req.resume && prevState?.phase === 'Succeeded' && prevState.operation.sync.revision === src.revision,
     prune: req.prune, options, healthOf: live.healthOf, previous: req.resume ? prevState?.syncResult?.resources ?? [] : [],
   });
   await clearRequest(deps, app);
@@ -157,6 +158,9 @@ export async function runOperation(s: Situation): Promise<OperationOutcome> {
   };
   if (!req.resume) await deps.events.record(app, 'Normal', 'OperationStarted', `Initiated ${req.automated ? 'automated ' : ''}sync to ${src.revision}`);
   if (done) await deps.events.record(app, step.phase === 'Succeeded' ? 'Normal' : 'Warning', 'OperationCompleted', `Sync operation to ${src.revision} ${step.phase === 'Succeeded' ? 'succeeded' : `failed: ${step.message}`}`);
+  for (const r of step.results) {
+    if (r.drift) await deps.events.record(app, 'Normal', 'DriftReverted', `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}: ${r.drift}; reverted to Git`);
+  }
   const history = step.phase === 'Succeeded' ? historyAfter(app, spec, src, state, now) : undefined;
   const succeeded = step.phase === 'Succeeded';
   return {

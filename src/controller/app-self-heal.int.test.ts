@@ -43,3 +43,21 @@ test('without selfHeal, drift is reported as OutOfSync and left alone', async (t
   await new Promise((r) => setTimeout(r, 2000));
   assert.equal((await f.kube.get<Dep>(depPath)).spec.replicas, 4, 'drift is left alone');
 });
+
+test('drift forensics: the reverted change is recorded with the field manager that made it, in status and as an event', async (t) => {
+  const f = await startAppFixture(t);
+  await f.push({ 'forensics/deploy.yaml': deploymentYaml('api', 2) }, 'api');
+  const app = f.appName('forensics');
+  await f.ctrl.createApp(app, f.spec('forensics', { syncPolicy: { automated: { selfHeal: true } } }));
+  await f.waitFor(app, 'synced', (s) => s.sync.status === 'Synced' && s.health.status === 'Healthy');
+  await f.kube.request('PATCH', `/apis/apps/v1/namespaces/${f.dest}/deployments/api`, { body: { spec: { replicas: 7 } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'kubectl-scale' } });
+  const s = await f.waitFor(app, 'drift recorded', (x) => (x.operationState?.syncResult?.resources ?? []).some((r) => r.drift !== undefined), 20_000);
+  const drift = s.operationState?.syncResult?.resources.find((r) => r.name === 'api')?.drift ?? '';
+  assert.match(drift, /spec\.replicas changed by kubectl-scale \(Update\) at \d{4}-/);
+  const events = await eventually('DriftReverted event', async () => {
+    const list = await f.kube.get<{ items: { reason: string; message: string; involvedObject: { name: string } }[] }>(`/api/v1/namespaces/${f.ctrl.namespace}/events`);
+    const hit = list.items.find((e) => e.reason === 'DriftReverted' && e.involvedObject.name === app);
+    return hit;
+  }, 20_000);
+  assert.match(events.message, /Deployment .*\/api: spec\.replicas changed by kubectl-scale/);
+});

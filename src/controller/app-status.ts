@@ -35,6 +35,8 @@ export interface ResourceResult {
   syncWave: number;
   hookType?: string;
   hookPhase?: 'Running' | 'Succeeded' | 'Failed';
+  /** Drift forensics, for objects re-applied by self-heal: which field managers changed which fields. */
+  drift?: string;
 }
 
 export interface RevisionMeta {

@@ -7,6 +7,7 @@ import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { ResourceInfo } from '../kube/discovery.js';
 import type { HealthStatus } from '../health/types.js';
 import { applyObject, pruneObject } from '../sync/apply.js';
+import { describeDrift, driftAuthors } from '../diff/forensics.js';
 import { hookTypes, hookWave } from '../sync/hooks.js';
 import { resourceDisallows, type SyncOptions } from '../sync/options.js';
 import { syncWave, waves, type Ordered, type SyncPhase } from '../sync/order.js';
@@ -27,6 +28,8 @@ export interface SyncStepInput {
   readonly options: SyncOptions;
   readonly healthOf: (c: Comparison) => HealthStatus | undefined;
   readonly previous: readonly ResourceResult[];
+  /** This sync reverts drift at an already-synced revision: record who changed what. */
+  readonly selfHeal?: boolean;
 }
 
 export interface SyncStepResult {
@@ -72,7 +75,10 @@ async function applyItems(input: SyncStepInput, items: readonly Item[]): Promise
     const d = c?.desired;
     if (!c || !d) return toResult(i.object, '', 'SyncFailed', 'nothing to apply');
     const o = await applyObject(input.kube, d.info, d.object, c.live, { fieldManager: input.fieldManager, validate: input.options.validate, replace: input.options.replace });
-    return toResult(d.object, d.info.version, o.action === 'failed' ? 'SyncFailed' : 'Synced', o.message);
+    const r = toResult(d.object, d.info.version, o.action === 'failed' ? 'SyncFailed' : 'Synced', o.message);
+    if (!input.selfHeal) return r;
+    const drift = c.live && c.predicted ? describeDrift(driftAuthors(c.predicted, c.live, input.fieldManager)) : 'deleted outside Git';
+    return { ...r, drift };
   }));
 }
 
