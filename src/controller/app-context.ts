@@ -10,6 +10,7 @@ import type { EventRecorder } from './events.js';
 import type { LiveCache } from './live-cache.js';
 import type { RenderCache } from './app-source.js';
 import type { WrittenApps } from './written-apps.js';
+import type { Semaphore } from '../util/semaphore.js';
 import type { ClusterRegistry } from './clusters.js';
 
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
@@ -44,4 +45,6 @@ export interface ControllerDeps {
   readonly now: () => Date;
   /** Our own last writes of Applications, newer than the informer until it catches up. */
   readonly written: WrittenApps;
+  /** reposerver.parallelism.limit: how many renders may run at once. */
+  readonly renderSlots: Semaphore;
 }

@@ -79,7 +79,11 @@ function decide(s: Situation, outOfSync: boolean): Request | string | { waitMs: 
   const { app, spec, live, desired } = s;
   const revision = s.src.revision;
   const prev = (app['status'] ?? {}) as Partial<ApplicationStatus>;
-  const requested = (app['operation'] as { sync?: { prune?: boolean }; initiatedBy?: { username?: string } } | undefined);
+  const requested = (app['operation'] as { sync?: { prune?: boolean; revision?: string }; initiatedBy?: { username?: string } } | undefined);
+  const automatedOn = spec.syncPolicy?.automated !== undefined && spec.syncPolicy.automated.enabled !== false;
+  if (requested?.sync?.revision && automatedOn && !revision.startsWith(requested.sync.revision) && requested.sync.revision !== spec.source?.targetRevision) {
+    return `sync to revision ${requested.sync.revision} refused: automated sync is enabled and follows ${spec.source?.targetRevision ?? 'HEAD'} (disable it to roll back)`;
+  }
   if (requested?.sync) return { prune: requested.sync.prune ?? false, automated: false, resume: false, ...(requested.initiatedBy?.username ? { username: requested.initiatedBy.username } : {}) };
   const running = prev.operationState?.phase === 'Running' ? prev.operationState : undefined;
   if (running) return { prune: running.operation.sync.prune, automated: running.operation.initiatedBy.automated ?? false, resume: true };
@@ -134,7 +138,11 @@ export async function runOperation(s: Situation): Promise<OperationOutcome> {
   const req = decide(s, outOfSync);
   // A failed operation stays visible as a condition until a later one succeeds.
   const failed = prevState?.phase === 'Failed' || prevState?.phase === 'Error' ? [{ type: 'SyncError', message: prevState.message }] : [];
-  if (typeof req === 'string') return { ...base, conditions: [...failed, { type: 'SyncError', message: req }] };
+  if (typeof req === 'string') {
+    if (app['operation']) await deps.events.record(app, 'Warning', 'OperationRefused', req);
+    await clearRequest(deps, app);
+    return { ...base, conditions: [...failed, { type: 'SyncError', message: req }] };
+  }
   if (!req) return { ...base, conditions: failed };
   if ('waitMs' in req) return { ...base, conditions: failed, requeueAfterMs: req.waitMs };
   const options = parseSyncOptions(spec.syncPolicy?.syncOptions);

@@ -2,7 +2,7 @@
 // compares with live, runs or continues a sync operation when one is asked for or automated, assesses
 // health, and writes status once, in one place, whatever happened.
 import { randomBytes } from 'node:crypto';
-import { parseApplicationSpec, parseAppProjectSpec, type ApplicationSpec, type AppProjectSpec } from '../api/application.js';
+import { parseApplicationSpec, parseAppProjectSpec, type ApplicationSource, type ApplicationSpec, type AppProjectSpec } from '../api/application.js';
 import type { KubeObject } from '../kube/client.js';
 import { checkDestination, checkSourceRepo } from '../project/policy.js';
 import type { ReconcileResult } from './queue.js';
@@ -16,6 +16,7 @@ import { evaluateLive } from './app-live.js';
 import { runOperation } from './app-operation.js';
 import { finalizeDeletion } from './app-deletion.js';
 import { writeStatus } from './status-writer.js';
+import { handleRefresh } from './refresh.js';
 
 type Problem = Omit<Condition, 'lastTransitionTime'>;
 
@@ -39,6 +40,17 @@ function validate(deps: ControllerDeps, app: KubeObject): Validated | Problem {
   const destDenied = checkDestination(spec.project, project.spec, { server: cluster.server, name: cluster.name, namespace: spec.destination.namespace });
   if (destDenied) return { type: 'InvalidSpecError', message: destDenied };
   return { spec, project: project.spec, cluster };
+}
+
+/**
+ * A sync operation may name a revision other than the target (a rollback to a history entry, as
+ * `argocd app rollback` does); that revision is rendered for it. Automated Applications always follow
+ * their target: the operation is refused there (see app-operation.ts).
+ */
+function withRequestedRevision(app: KubeObject, spec: ApplicationSpec, source: ApplicationSource): ApplicationSource {
+  const revision = (app['operation'] as { sync?: { revision?: string } } | undefined)?.sync?.revision;
+  const automated = spec.syncPolicy?.automated && spec.syncPolicy.automated.enabled !== false;
+  return revision && !automated ? { ...source, targetRevision: revision } : source;
 }
 
 function previousStatus(app: KubeObject): Partial<ApplicationStatus> {
@@ -82,7 +94,7 @@ async function evaluate(deps: ControllerDeps, app: KubeObject, v: Validated, now
   const creds = credentialsFor(source.repoURL, deps.repoSecrets.list(), deps.flavor.secretTypeLabel);
   let src;
   try {
-    src = await fetchAndRender(deps, source, name, v.spec.destination.namespace, creds);
+    src = await fetchAndRender(deps, withRequestedRevision(app, v.spec, source), name, v.spec.destination.namespace, creds);
   } catch (e) {
     return { status: problemStatus(app, { type: 'ComparisonError', message: `${source.path || '.'}@${source.targetRevision}: ${(e as Error).message}` }, now), requeueAfterMs: 10_000 };
   }
@@ -122,11 +134,12 @@ export async function reconcileApplication(deps: ControllerDeps, key: string): P
   const started = Date.now();
   if (app.metadata?.['deletionTimestamp']) return finalizeDeletion(deps, app, log);
   const now = deps.now().toISOString();
-  const v = validate(deps, app);
+  const d = await handleRefresh(deps, app);
+  const v = validate(d, app);
   const result = 'type' in v
     ? { status: problemStatus(app, v, now), requeueAfterMs: undefined }
-    : await evaluate(deps, app, v, now);
-  await writeStatus(deps, app, result.status);
+    : await evaluate(d, app, v, now);
+  await writeStatus(d, app, result.status);
   const next = Math.min(result.requeueAfterMs ?? Number.POSITIVE_INFINITY, jitter(deps.reconciliationMs));
   log.info('reconciled', {
     sync: result.status.sync.status, health: result.status.health.status, revision: result.status.sync.revision,

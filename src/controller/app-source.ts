@@ -5,6 +5,7 @@ import type { ApplicationSource } from '../api/application.js';
 import { render } from '../render/render.js';
 import type { DirectoryOptions, HelmOptions, KustomizeOptions, RenderedObject } from '../render/types.js';
 import type { RepoCredentials } from '../source/credentials.js';
+import type { Semaphore } from '../util/semaphore.js';
 import type { CommitInfo, RepoCache } from '../source/repo-cache.js';
 
 export interface SourceResult {
@@ -49,6 +50,8 @@ function sourceTypeOf(rendered: readonly RenderedObject[]): SourceResult['source
 export interface SourceDeps {
   readonly repos: RepoCache;
   readonly renderCache: RenderCache;
+  /** reposerver.parallelism.limit: how many renders may run at once. */
+  readonly renderSlots: Semaphore;
   /** The refs of the repository from the poller's last ls-remote, when fresh. */
   readonly knownRefs: (url: string) => Map<string, string> | undefined;
 }
@@ -60,13 +63,13 @@ export async function fetchAndRender(deps: SourceDeps, src: ApplicationSource, a
   const key = `${revision}|${src.path}|${JSON.stringify(options)}`;
   let entry = deps.renderCache.get(key);
   if (!entry) {
-    const rendered = await render({
+    const rendered = await deps.renderSlots.run(() => render({
       repoRoot: checkout.dir, path: src.path, appName,
       ...(destinationNamespace ? { destinationNamespace } : {}),
       ...(src.directory ? { directory: withoutUndefined(src.directory) as DirectoryOptions } : {}),
       ...(src.kustomize ? { kustomize: withoutUndefined(src.kustomize) as KustomizeOptions } : {}),
       ...(src.helm ? { helm: withoutUndefined(src.helm) as HelmOptions } : {}),
-    });
+    }));
     entry = { rendered, sourceType: sourceTypeOf(rendered) };
     deps.renderCache.set(key, entry);
   }

@@ -1,0 +1,26 @@
+// The refresh annotation (`fjord.dev/refresh` or, in compat mode, `argocd.argoproj.io/refresh`), as
+// `argocd app get --refresh|--hard-refresh` sets it: `normal` re-reads Git now; `hard` also drops
+// cached renders and asks the repository itself instead of trusting the last poll. The annotation is
+// removed once seen.
+import type { KubeObject } from '../kube/client.js';
+import type { ControllerDeps } from './app-context.js';
+
+export type RefreshKind = 'normal' | 'hard' | undefined;
+
+export function refreshRequested(app: KubeObject, annotation: string): RefreshKind {
+  const v = (app.metadata?.['annotations'] as Record<string, string> | undefined)?.[annotation];
+  if (v === undefined) return undefined;
+  return v === 'hard' ? 'hard' : 'normal';
+}
+
+/** Clears what a refresh asks to clear, removes the annotation, and returns the deps to reconcile with. */
+export async function handleRefresh(deps: ControllerDeps, app: KubeObject): Promise<ControllerDeps> {
+  const kind = refreshRequested(app, deps.flavor.refreshAnnotation);
+  if (!kind) return deps;
+  const path = `/apis/${deps.flavor.group}/${deps.flavor.version}/namespaces/${app.metadata?.namespace ?? ''}/applications/${app.metadata?.name ?? ''}`;
+  const written = await deps.kube.request('PATCH', path, { body: { metadata: { annotations: { [deps.flavor.refreshAnnotation]: null } } }, contentType: 'application/merge-patch+json' });
+  deps.written.record(`${app.metadata?.namespace ?? ''}/${app.metadata?.name ?? ''}`, written);
+  if (kind === 'normal') return deps;
+  deps.renderCache.clear();
+  return { ...deps, knownRefs: () => undefined };
+}
