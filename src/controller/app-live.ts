@@ -6,7 +6,7 @@ import type { KubeObject } from '../kube/client.js';
 import type { ResourceInfo } from '../kube/discovery.js';
 import { assessHealth } from '../health/health.js';
 import { worstHealth, type HealthStatus } from '../health/types.js';
-import { keyOf, keyString } from '../sync/tracking.js';
+import { keyOf, keyString, owningApp } from '../sync/tracking.js';
 import type { ControllerDeps } from './app-context.js';
 import type { ResourceStatus } from './app-status.js';
 import { imagesOf } from './app-status.js';
@@ -22,6 +22,8 @@ export interface LiveEvaluation {
   readonly health: { status: HealthStatus; message?: string };
   readonly images: string[];
   readonly errors: string[];
+  /** SharedResourceWarning messages: objects in Git that another Application already manages. */
+  readonly warnings: string[];
   readonly healthOf: (c: Comparison) => HealthStatus | undefined;
 }
 
@@ -53,10 +55,17 @@ export async function evaluateLive(deps: ControllerDeps, app: KubeObject, spec: 
     const live = d.object.metadata?.name ? deps.live.get(d.info, d.object.metadata.namespace, d.object.metadata.name) : undefined;
     return { desired: d, ...(live ? { live } : {}) };
   });
-  const comparisons = await Promise.all(desired.objects.filter((d) => !isHook(d.object)).map((d) => {
+  const warnings: string[] = [];
+  const pairs = desired.objects.filter((d) => !isHook(d.object)).flatMap((d) => {
     const live = owned.get(keyString(keyOf(d.object))) ?? deps.live.get(d.info, d.object.metadata?.namespace, d.object.metadata?.name ?? '');
-    return compareOne(ctx, d, live);
-  }));
+    const other = live ? owningApp(live, deps.flavor.trackingAnnotation) : undefined;
+    if (other && other !== name) {
+      warnings.push(`${d.object.kind ?? ''} ${d.object.metadata?.namespace ? `${d.object.metadata.namespace}/` : ''}${d.object.metadata?.name ?? ''} (${d.file}) is also part of application ${other}; it is left to ${other}`);
+      return [];
+    }
+    return [{ d, live }];
+  });
+  const comparisons = await Promise.all(pairs.map(({ d, live }) => compareOne(ctx, d, live)));
   const wanted = new Set(desired.objects.map((d) => keyString(keyOf(d.object))));
   const extras = [...owned.values()].filter((o) => !wanted.has(keyString(keyOf(o))) && !isHook(o)).flatMap((obj) => {
     const info = [...infos.values()].find((i) => i.kind === obj.kind && i.group === keyOf(obj).group);
@@ -71,6 +80,7 @@ export async function evaluateLive(deps: ControllerDeps, app: KubeObject, spec: 
     health: { status, ...(status !== 'Healthy' && message ? { message } : {}) },
     images: imagesOf(comparisons.map((c) => c.live ?? c.desired?.object ?? {})),
     errors: comparisons.flatMap((c) => (c.error ? [c.error] : [])),
+    warnings,
     healthOf,
   };
 }

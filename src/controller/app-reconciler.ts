@@ -104,6 +104,7 @@ async function evaluate(deps: ControllerDeps, app: KubeObject, v: Validated, now
   const problems: Problem[] = [
     ...desired.errors.map((message) => ({ type: 'ComparisonError', message })),
     ...live.errors.map((message) => ({ type: 'ComparisonError', message })),
+    ...live.warnings.map((message) => ({ type: 'SharedResourceWarning', message })),
     ...op.conditions,
   ];
   const prev = previousStatus(app);
