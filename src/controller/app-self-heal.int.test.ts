@@ -61,3 +61,19 @@ test('drift forensics: the reverted change is recorded with the field manager th
   }, 20_000);
   assert.match(events.message, /Deployment .*\/api: spec\.replicas changed by kubectl-scale/);
 });
+
+test('ignoreDifferences: fields owned by another manager (an autoscaler) are neither drift nor reverted', async (t) => {
+  const f = await startAppFixture(t);
+  await f.push({ 'ign/deploy.yaml': deploymentYaml('api', 2) }, 'api');
+  const app = f.appName('ignore');
+  await f.ctrl.createApp(app, f.spec('ign', {
+    syncPolicy: { automated: { selfHeal: true } },
+    ignoreDifferences: [{ group: 'apps', kind: 'Deployment', managedFieldsManagers: ['hpa-controller'] }, { group: 'apps', kind: 'Deployment', jqPathExpressions: ['.metadata.labels["team"]'] }],
+  }));
+  await f.waitFor(app, 'synced', (s) => s.sync.status === 'Synced');
+  const path = `/apis/apps/v1/namespaces/${f.dest}/deployments/api`;
+  await f.kube.request('PATCH', path, { body: { spec: { replicas: 6 }, metadata: { labels: { team: 'payments' } } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'hpa-controller' } });
+  await new Promise((r) => setTimeout(r, 3000));
+  assert.equal((await f.kube.get<Dep>(path)).spec.replicas, 6, 'the autoscaler\'s replicas are kept');
+  assert.equal((await f.status(app))?.sync.status, 'Synced');
+});
