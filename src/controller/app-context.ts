@@ -11,6 +11,7 @@ import type { LiveCache } from './live-cache.js';
 import type { RenderCache } from './app-source.js';
 import type { WrittenApps } from './written-apps.js';
 import type { Semaphore } from '../util/semaphore.js';
+import type { SelfHealBackoff } from './self-heal-backoff.js';
 import type { ClusterRegistry } from './clusters.js';
 
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
@@ -47,4 +48,6 @@ export interface ControllerDeps {
   readonly written: WrittenApps;
   /** reposerver.parallelism.limit: how many renders may run at once. */
   readonly renderSlots: Semaphore;
+  /** Backs off self-heal when drift keeps coming back. */
+  readonly selfHeal: SelfHealBackoff;
 }

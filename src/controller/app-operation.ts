@@ -8,7 +8,7 @@ import type { KubeObject } from '../kube/client.js';
 import { parseSyncOptions } from '../sync/options.js';
 import { parseDuration } from './config.js';
 import { syncWave } from '../sync/order.js';
-import { groupOf } from '../sync/tracking.js';
+import { groupOf, keyOf, keyString } from '../sync/tracking.js';
 import type { ClusterView, ControllerDeps } from './app-context.js';
 import type { LiveEvaluation } from './app-live.js';
 import type { ApplicationStatus, Condition, HistoryEntry, OperationState, ResourceResult, ResourceStatus, SyncStatusCode } from './app-status.js';
@@ -75,6 +75,12 @@ function afterSuccess(resources: readonly ResourceStatus[], results: readonly Re
   return { syncStatus: next.some((r) => r.status === 'OutOfSync') ? 'OutOfSync' : 'Synced', resources: next };
 }
 
+/** One key per drifted object of the Application: self-heal backs off per object, so only a fight over one object slows down. */
+function driftKeys(app: KubeObject, live: LiveEvaluation): string[] {
+  const appKey = `${app.metadata?.namespace ?? ''}/${app.metadata?.name ?? ''}`;
+  return live.comparisons.filter((c) => c.status === 'OutOfSync' && c.desired).map((c) => `${appKey}|${keyString(keyOf(c.desired?.object ?? {}))}`);
+}
+
 function decide(s: Situation, outOfSync: boolean): Request | string | { waitMs: number } | undefined {
   const { app, spec, live, desired } = s;
   const revision = s.src.revision;
@@ -104,6 +110,10 @@ function decide(s: Situation, outOfSync: boolean): Request | string | { waitMs: 
     if (waitMs > 0) return { waitMs };
   }
   if (sameRevision && last.phase === 'Succeeded' && !auto.selfHeal) return undefined;
+  if (sameRevision && last.phase === 'Succeeded') {
+    const waitMs = Math.max(0, ...driftKeys(app, live).map((k) => s.deps.selfHeal.delayMs(k)));
+    if (waitMs > 0) return { waitMs };
+  }
   return { prune: auto.prune ?? false, automated: true, resume: false };
 }
 
@@ -150,10 +160,12 @@ export async function runOperation(s: Situation): Promise<OperationOutcome> {
   const startedAt = req.resume && prevState ? prevState.startedAt : now;
   const retried = prevState?.operation.sync.revision === src.revision && prevState.phase !== 'Succeeded' && prevState.phase !== 'Running';
   const retryCount = req.resume ? (prevState?.retryCount ?? 0) : retried ? (prevState.retryCount ?? 0) + 1 : 0;
+  const isSelfHeal = req.automated && !req.resume && prevState?.phase === 'Succeeded' && prevState.operation.sync.revision === src.revision;
+  if (isSelfHeal) for (const k of driftKeys(app, live)) deps.selfHeal.record(k);
   const step = await syncStep({
     kube: cluster.kube, fieldManager: deps.flavor.fieldManager, comparisons: live.comparisons, extras: live.extras,
     hooks: live.hooks.map((h) => h.desired), liveOf: (info, ns, name) => cluster.live.get(info, ns, name),
-    selfHeal: req.automated && !req.resume && prevState?.phase === 'Succeeded' && prevState.operation.sync.revision === src.revision,
+    selfHeal: isSelfHeal,
     prune: req.prune, options, healthOf: live.healthOf, previous: req.resume ? prevState?.syncResult?.resources ?? [] : [],
   });
   await clearRequest(deps, app);

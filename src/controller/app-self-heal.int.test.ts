@@ -77,3 +77,25 @@ test('ignoreDifferences: fields owned by another manager (an autoscaler) are nei
   assert.equal((await f.kube.get<Dep>(path)).spec.replicas, 6, 'the autoscaler\'s replicas are kept');
   assert.equal((await f.status(app))?.sync.status, 'Synced');
 });
+
+test('self-heal backs off when drift keeps coming back (a fight with another controller)', async (t) => {
+  const f = await startAppFixture(t);
+  await f.push({ 'fight/cm.yaml': configMap('contested', { owner: 'git' }) }, 'contested');
+  const app = f.appName('fight');
+  await f.ctrl.createApp(app, f.spec('fight', { syncPolicy: { automated: { selfHeal: true } } }));
+  await f.waitFor(app, 'synced', (s) => s.sync.status === 'Synced');
+  const path = `/api/v1/namespaces/${f.dest}/configmaps/contested`;
+  const revertTime = async (): Promise<number> => {
+    await f.kube.request('PATCH', path, { body: { data: { owner: 'rival' } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'rival-controller' } });
+    const at = Date.now();
+    await eventually('reverted', async () => ((await f.kube.get<{ data: { owner: string } }>(path)).data.owner === 'git' ? true : undefined), 30_000);
+    return Date.now() - at;
+  };
+  const first = await revertTime();
+  const second = await revertTime();
+  const third = await revertTime();
+  t.diagnostic(`reverts took ${first}, ${second}, ${third} ms`);
+  assert.ok(first < 1500, `the first revert is immediate (${first} ms)`);
+  assert.ok(second >= 1500, `the second waits about 2 s (${second} ms)`);
+  assert.ok(third >= 5000, `the third waits about 6 s (${third} ms)`);
+});

@@ -20,6 +20,7 @@ import { LiveCache } from './live-cache.js';
 import { WorkQueue } from './queue.js';
 import { WrittenApps } from './written-apps.js';
 import { Semaphore } from '../util/semaphore.js';
+import { SelfHealBackoff } from './self-heal-backoff.js';
 import { credentialsFor } from './repo-credentials.js';
 import { appKey, RevisionPoller } from './revision-poller.js';
 
@@ -82,7 +83,7 @@ export class ControllerManager {
     const deps: ControllerDeps = {
       flavor, kube, discovery, live, clusters, repos, apps, projects, repoSecrets,
       renderCache: new RenderCache(), dryRuns: new DryRunCache(), events: new EventRecorder(kube, log), log,
-      reconciliationMs: opts.config.reconciliationMs, knownRefs: (url) => poller.knownRefs(url), now: () => new Date(), written, renderSlots: new Semaphore(opts.config.repoParallelism),
+      reconciliationMs: opts.config.reconciliationMs, knownRefs: (url) => poller.knownRefs(url), now: () => new Date(), written, renderSlots: new Semaphore(opts.config.repoParallelism), selfHeal: new SelfHealBackoff(),
     };
     const queue = new WorkQueue({
       name: 'applications', concurrency: opts.config.statusProcessors,
