@@ -8,6 +8,7 @@ import type { ResourceInfo } from '../kube/discovery.js';
 import { createInformer, type Informer } from '../kube/watch.js';
 import { jsonEqual, normalizeForCompare } from '../diff/normalize.js';
 import { owningApp } from '../sync/tracking.js';
+import { assessHealth } from '../health/health.js';
 
 /** Label on every object Fjord manages, so watches can be limited to them (the tracking annotation names the owner). */
 export const MANAGED_LABEL = 'fjord.dev/managed';
@@ -23,6 +24,12 @@ export interface LiveCacheOptions {
 
 function typeKey(info: ResourceInfo): string {
   return `${info.group}/${info.version}/${info.resource}`;
+}
+
+function sameHealth(a: KubeObject, b: KubeObject): boolean {
+  const ha = assessHealth(a);
+  const hb = assessHealth(b);
+  return ha?.status === hb?.status && ha?.message === hb?.message;
 }
 
 export class LiveCache {
@@ -52,7 +59,8 @@ export class LiveCache {
   private onEvent(type: string, obj: KubeObject, old: KubeObject | undefined): void {
     const app = owningApp(obj, this.opts.trackingAnnotation) ?? (old ? owningApp(old, this.opts.trackingAnnotation) : undefined);
     if (!app) return;
-    if (type === 'MODIFIED' && old && jsonEqual(normalizeForCompare(old), normalizeForCompare(obj))) return;
+    // A change of status alone matters only when it changes the object's health (a rollout finishing).
+    if (type === 'MODIFIED' && old && jsonEqual(normalizeForCompare(old), normalizeForCompare(obj)) && sameHealth(old, obj)) return;
     this.opts.onOwnedChange(app, obj);
   }
 

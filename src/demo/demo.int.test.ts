@@ -1,5 +1,6 @@
-// `fjord demo` starts a real cluster and a Git server holding the example config repository, says
-// plainly what is not there yet, and removes everything it started on Ctrl-C.
+// `fjord demo` starts a real cluster, a Git server holding the example config repository and Fjord's
+// controller, syncs the example Applications, heals drift, says plainly what is not there yet, and
+// removes everything it started on Ctrl-C.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -28,7 +29,8 @@ test('fjord demo serves the example repository next to a live cluster and cleans
     if (child.exitCode !== null) throw new Error(`demo exited early: ${stderr}`);
     return Promise.resolve(stdout.includes('demo ready') ? true : undefined);
   }, 180_000);
-  assert.match(stdout, /Not yet in this demo/, 'the placeholder says plainly what it does not do');
+  assert.match(stdout, /Not yet in this demo: the web UI/, 'the demo says plainly what it does not do yet');
+  assert.match(stdout, /Applications:\s+payment-service-oslo, payment-service-staging/);
   const repoUrl = /Git repository:\s+(\S+)/.exec(stdout)?.[1] ?? '';
   const kubeconfig = /kubeconfig:\s+(\S+)/.exec(stdout)?.[1] ?? '';
 
@@ -39,7 +41,13 @@ test('fjord demo serves the example repository next to a live cluster and cleans
   assert.match(await git(['log', '--format=%s'], wc.dir), /payment-service/);
   const kube = KubeClient.fromKubeconfig(kubeconfig);
   try {
-    assert.equal(await kube.get('/readyz'), 'ok');
+    const path = '/apis/apps/v1/namespaces/payments/deployments/payment-service';
+    const dep = await kube.get<{ spec: { replicas: number; template: { spec: { containers: { image: string }[] } } } }>(path);
+    assert.equal(dep.spec.replicas, 3, 'the production-oslo overlay is applied');
+    assert.equal(dep.spec.template.spec.containers[0]?.image, 'registry.example.com/payment-service:1.0.0');
+    assert.ok(await kube.getOrUndefined('/apis/apps/v1/namespaces/payments-staging/deployments/payment-service'));
+    await kube.request('PATCH', path, { body: { spec: { replicas: 1 } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'kubectl-scale' } });
+    await eventually('drift healed', async () => ((await kube.get<{ spec: { replicas: number } }>(path)).spec.replicas === 3 ? true : undefined), 20_000);
   } finally {
     await kube.close();
   }
