@@ -21,6 +21,8 @@ test('Git down: condition, nothing pruned; Git back: recovered without a restart
   assert.match(message, /unreachable|connect|refused/i);
   assert.equal(s.sync.status, 'Synced', 'the last known comparison is kept');
   assert.ok(await f.live(`/api/v1/namespaces/${f.dest}/configmaps/a`), 'nothing is pruned while Git is down');
+  await new Promise((r) => setTimeout(r, 3000));
+  assert.ok((await f.status(app))?.conditions.some((c) => c.type === 'ComparisonError'), 'the condition stays while Git is down');
 
   const back = await GitHttpServer.start({ root: f.git.root, port });
   defer(t, () => back.stop());

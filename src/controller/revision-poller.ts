@@ -78,6 +78,9 @@ export class RevisionPoller {
     try {
       refs = await this.opts.repos.lsRemote(url, this.opts.credentials(url));
     } catch (e) {
+      // Refs of a repository that stopped answering are not trusted: reconciles ask it themselves and
+      // report why it fails, instead of rendering from a stale answer.
+      this.refs.delete(key);
       if (!this.failing.has(key)) {
         this.failing.add(key);
         this.opts.log.warn('repository unreachable', { repo: key, error: (e as Error).message });
