@@ -24,6 +24,8 @@ export interface OperationOutcome {
   readonly history?: HistoryEntry[];
   readonly conditions: Omit<Condition, 'lastTransitionTime'>[];
   readonly requeueAfterMs?: number;
+  /** A sync finished successfully in this reconcile: live matches Git, though the watch cache may not show it yet. */
+  readonly justSynced?: boolean;
 }
 
 interface Request { prune: boolean; automated: boolean; username?: string; resume: boolean }
@@ -184,7 +186,7 @@ export async function runOperation(s: Situation): Promise<OperationOutcome> {
   const history = step.phase === 'Succeeded' ? historyAfter(app, spec, src, state, now) : undefined;
   const succeeded = step.phase === 'Succeeded';
   return {
-    ...base, ...(succeeded ? afterSuccess(base.resources, step.results) : {}), operationState: state, ...(history ? { history } : {}),
+    ...base, ...(succeeded ? { ...afterSuccess(base.resources, step.results), justSynced: true } : {}), operationState: state, ...(history ? { history } : {}),
     conditions: step.phase === 'Failed' ? [{ type: 'SyncError', message: step.message }] : [],
     requeueAfterMs: step.phase === 'Running' ? 2000 : 500,
   };

@@ -6,7 +6,7 @@ import { parseApplicationSpec, parseAppProjectSpec, type ApplicationSource, type
 import type { KubeObject } from '../kube/client.js';
 import { checkDestination, checkSourceRepo } from '../project/policy.js';
 import type { ReconcileResult } from './queue.js';
-import { type ApplicationStatus, type Condition, mergeConditions } from './app-status.js';
+import { type ApplicationStatus, type Condition, imagesOf, mergeConditions } from './app-status.js';
 import type { ClusterView, ControllerDeps } from './app-context.js';
 import { restrictToCluster, type ClusterRef, type ClusterTarget } from './clusters.js';
 import { credentialsFor } from './repo-credentials.js';
@@ -17,6 +17,7 @@ import { runOperation } from './app-operation.js';
 import { finalizeDeletion } from './app-deletion.js';
 import { writeStatus } from './status-writer.js';
 import { handleRefresh } from './refresh.js';
+import { isHook } from '../sync/hooks.js';
 
 type Problem = Omit<Condition, 'lastTransitionTime'>;
 
@@ -115,7 +116,7 @@ async function evaluate(deps: ControllerDeps, app: KubeObject, v: Validated, now
     conditions: mergeConditions(prev.conditions, problems, now),
     reconciledAt: now,
     sourceType: src.sourceType,
-    summary: { images: live.images },
+    summary: { images: op.justSynced ? imagesOf(desired.objects.filter((d) => !isHook(d.object)).map((d) => d.object)) : live.images },
     ...(op.operationState ? { operationState: op.operationState } : {}),
     ...(op.history ? { history: op.history } : {}),
   };
