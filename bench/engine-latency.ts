@@ -21,6 +21,7 @@ import { install } from '../src/install/install.js';
 import { KubeClient, type KubeObject } from '../src/kube/client.js';
 import { createInformer, type Informer, type WatchEventType } from '../src/kube/watch.js';
 import { createLogger, type Fields, type Logger } from '../src/util/log.js';
+import { deploymentYaml as sharedDeploymentYaml } from '../src/testing/manifests.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
@@ -207,22 +208,7 @@ data:
   value: "${value}"
 `;
 
-const deploymentYaml = (name: string): string => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-spec:
-  replicas: ${GIT_REPLICAS}
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:
-      containers:
-        - name: app
-          image: registry.example.com/app:1.0.0
-`;
+const deploymentYaml = (name: string): string => sharedDeploymentYaml(name, GIT_REPLICAS);
 
 // ---------------------------------------------------------------------------------------------
 // The run
