@@ -12,6 +12,7 @@ import type { RenderCache } from './app-source.js';
 import type { WrittenApps } from './written-apps.js';
 import type { Semaphore } from '../util/semaphore.js';
 import type { SelfHealBackoff } from './self-heal-backoff.js';
+import type { HealthCheck } from '../health/health.js';
 import type { ClusterRegistry } from './clusters.js';
 
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
@@ -50,4 +51,6 @@ export interface ControllerDeps {
   readonly renderSlots: Semaphore;
   /** Backs off self-heal when drift keeps coming back. */
   readonly selfHeal: SelfHealBackoff;
+  /** User-defined health checks (Lua, from the ConfigMap), keyed `group/Kind`. */
+  readonly healthChecks: ReadonlyMap<string, HealthCheck>;
 }

@@ -4,7 +4,7 @@
 import type { ApplicationSpec } from '../api/application.js';
 import type { KubeObject } from '../kube/client.js';
 import type { ResourceInfo } from '../kube/discovery.js';
-import { assessHealth } from '../health/health.js';
+import { assessHealth, type HealthCheck } from '../health/health.js';
 import { worstHealth, type HealthStatus } from '../health/types.js';
 import { keyOf, keyString, owningApp } from '../sync/tracking.js';
 import type { ControllerDeps } from './app-context.js';
@@ -41,12 +41,12 @@ async function watchedInfos(deps: ControllerDeps, app: KubeObject, desired: Desi
   return infos;
 }
 
-function healthOf(c: Comparison): HealthStatus | undefined {
-  if (!c.live) return 'Missing';
-  return assessHealth(c.live)?.status;
+function healthFor(checks: ReadonlyMap<string, HealthCheck>): (c: Comparison) => HealthStatus | undefined {
+  return (c) => (c.live ? assessHealth(c.live, checks)?.status : 'Missing');
 }
 
 export async function evaluateLive(deps: ControllerDeps, app: KubeObject, spec: ApplicationSpec, desired: DesiredSet): Promise<LiveEvaluation> {
+  const healthOf = healthFor(deps.healthChecks);
   const name = app.metadata?.name ?? '';
   const infos = await watchedInfos(deps, app, desired);
   const owned = new Map(deps.live.ownedBy(name).map((o) => [keyString(keyOf(o)), o]));
@@ -74,7 +74,7 @@ export async function evaluateLive(deps: ControllerDeps, app: KubeObject, spec: 
   const statuses = comparisons.map(healthOf).filter((s): s is HealthStatus => s !== undefined);
   const unhealthy = comparisons.find((c) => { const h = healthOf(c); return h !== undefined && h !== 'Healthy'; });
   const status = statuses.length === 0 ? 'Healthy' : worstHealth(statuses);
-  const message = unhealthy?.live ? assessHealth(unhealthy.live)?.message : undefined;
+  const message = unhealthy?.live ? assessHealth(unhealthy.live, deps.healthChecks)?.message : undefined;
   return {
     comparisons, extras, hooks,
     health: { status, ...(status !== 'Healthy' && message ? { message } : {}) },

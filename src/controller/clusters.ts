@@ -16,6 +16,7 @@ import type { Logger } from '../util/log.js';
 import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER, type ClusterView } from './app-context.js';
 import type { DesiredSet } from './desired.js';
 import { LiveCache } from './live-cache.js';
+import type { HealthCheck } from '../health/health.js';
 
 const tlsSchema = z.object({
   insecure: z.boolean().optional(),
@@ -152,6 +153,8 @@ export interface ClusterRegistryOptions {
   readonly onOwnedChange: (appName: string) => void;
   /** Called after a cluster Secret was added, changed or deleted. */
   readonly onChange?: () => void;
+  /** User-defined health checks, for deciding which status changes matter. */
+  readonly healthChecks?: ReadonlyMap<string, HealthCheck>;
 }
 
 interface Entry { readonly fingerprint: string; target?: Promise<ClusterTarget | ClusterProblem>; failedAt?: number }
@@ -242,6 +245,7 @@ export class ClusterRegistry {
     const live = new LiveCache({
       kube, trackingAnnotation: this.opts.flavor.trackingAnnotation,
       onOwnedChange: (app) => { this.opts.onOwnedChange(app); }, log: (m) => { log.debug(m); },
+      ...(this.opts.healthChecks ? { healthChecks: this.opts.healthChecks } : {}),
     });
     log.info('connected to cluster');
     return { server: spec.server, name: spec.name, kube, discovery, live, namespaces: spec.namespaces, clusterResources: spec.clusterResources };

@@ -7,6 +7,8 @@ export interface ControllerConfig {
   readonly operationProcessors: number;
   readonly repoParallelism: number;
   readonly pollIntervalMs: number;
+  /** Lua health checks: `resource.customizations.health.<group>_<Kind>` keys and their scripts. */
+  readonly healthScripts: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_CONFIG: ControllerConfig = {
@@ -15,6 +17,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   operationProcessors: 10,
   repoParallelism: 0,
   pollIntervalMs: 3_000,
+  healthScripts: {},
 };
 
 /** Parses Go-style durations as Argo CD writes them: `180s`, `3m`, `1h30m`, `500ms`, or plain seconds. */
@@ -64,6 +67,7 @@ export function configFromData(data: Record<string, string> | undefined, base: C
       operationProcessors: count('operation.processors', base.operationProcessors),
       repoParallelism: data?.['reposerver.parallelism.limit'] === '0' ? 0 : count('reposerver.parallelism.limit', base.repoParallelism),
       pollIntervalMs: duration('fjord.revisionPoll.interval', base.pollIntervalMs),
+      healthScripts: Object.fromEntries(Object.entries(data ?? {}).filter(([k]) => k.startsWith('resource.customizations.health.'))),
     },
     problems,
   };

@@ -8,7 +8,7 @@ import type { ResourceInfo } from '../kube/discovery.js';
 import { createInformer, type Informer } from '../kube/watch.js';
 import { jsonEqual, normalizeForCompare } from '../diff/normalize.js';
 import { owningApp } from '../sync/tracking.js';
-import { assessHealth } from '../health/health.js';
+import { assessHealth, type HealthCheck } from '../health/health.js';
 
 /** Label on every object Fjord manages, so watches can be limited to them (the tracking annotation names the owner). */
 export const MANAGED_LABEL = 'fjord.dev/managed';
@@ -20,15 +20,17 @@ export interface LiveCacheOptions {
   /** Called with the owning Application's name when one of its objects changed in a way that matters. */
   readonly onOwnedChange: (appName: string, obj: KubeObject) => void;
   readonly log?: (msg: string) => void;
+  /** User-defined health checks, so their status changes wake the Application too. */
+  readonly healthChecks?: ReadonlyMap<string, HealthCheck>;
 }
 
 function typeKey(info: ResourceInfo): string {
   return `${info.group}/${info.version}/${info.resource}`;
 }
 
-function sameHealth(a: KubeObject, b: KubeObject): boolean {
-  const ha = assessHealth(a);
-  const hb = assessHealth(b);
+function sameHealth(a: KubeObject, b: KubeObject, checks?: ReadonlyMap<string, HealthCheck>): boolean {
+  const ha = assessHealth(a, checks);
+  const hb = assessHealth(b, checks);
   return ha?.status === hb?.status && ha?.message === hb?.message;
 }
 
@@ -60,7 +62,7 @@ export class LiveCache {
     const app = owningApp(obj, this.opts.trackingAnnotation) ?? (old ? owningApp(old, this.opts.trackingAnnotation) : undefined);
     if (!app) return;
     // A change of status alone matters only when it changes the object's health (a rollout finishing).
-    if (type === 'MODIFIED' && old && jsonEqual(normalizeForCompare(old), normalizeForCompare(obj)) && sameHealth(old, obj)) return;
+    if (type === 'MODIFIED' && old && jsonEqual(normalizeForCompare(old), normalizeForCompare(obj)) && sameHealth(old, obj, this.opts.healthChecks)) return;
     this.opts.onOwnedChange(app, obj);
   }
 

@@ -21,6 +21,7 @@ import { WorkQueue } from './queue.js';
 import { WrittenApps } from './written-apps.js';
 import { Semaphore } from '../util/semaphore.js';
 import { SelfHealBackoff } from './self-heal-backoff.js';
+import { luaHealthChecks } from '../health/lua.js';
 import { credentialsFor } from './repo-credentials.js';
 import { appKey, RevisionPoller } from './revision-poller.js';
 
@@ -59,6 +60,7 @@ export class ControllerManager {
     const { kube, log } = opts;
     const flavor = opts.namespace ? { ...opts.flavor, namespace: opts.namespace } : opts.flavor;
     await ensureDefaultProject(kube, flavor);
+    const healthChecks = luaHealthChecks(opts.config.healthScripts);
     const holder: { queue?: WorkQueue } = {};
     const enqueue = (key: string): void => { holder.queue?.add(key); };
     const nsPath = `/apis/${flavor.group}/${flavor.version}/namespaces/${flavor.namespace}`;
@@ -74,16 +76,16 @@ export class ControllerManager {
     const projects = createInformer(kube, { path: `${nsPath}/appprojects`, onEvent: () => { for (const a of apps.list()) enqueue(appKey(a)); } });
     const repoSecrets = createInformer(kube, { path: `/api/v1/namespaces/${flavor.namespace}/secrets`, labelSelector: `${flavor.secretTypeLabel} in (repository,repo-creds)` });
     const onOwnedChange = (app: string): void => { enqueue(`${flavor.namespace}/${app}`); };
-    const live = new LiveCache({ kube, trackingAnnotation: flavor.trackingAnnotation, onOwnedChange, log: (m) => { log.debug(m); } });
+    const live = new LiveCache({ kube, trackingAnnotation: flavor.trackingAnnotation, onOwnedChange, log: (m) => { log.debug(m); }, healthChecks });
     const discovery = new Discovery(kube);
-    const clusters = new ClusterRegistry({ kube, flavor, log, local: { kube, discovery, live }, onOwnedChange, onChange: () => { for (const a of apps.list()) enqueue(appKey(a)); } });
+    const clusters = new ClusterRegistry({ kube, flavor, log, local: { kube, discovery, live }, onOwnedChange, healthChecks, onChange: () => { for (const a of apps.list()) enqueue(appKey(a)); } });
     const repos = new RepoCache({ root: opts.cacheDir, ...(opts.allowFileRepos ? { allowFileUrls: true } : {}) });
     const credentials = (url: string): ReturnType<typeof credentialsFor> => credentialsFor(url, repoSecrets.list(), flavor.secretTypeLabel);
     const poller = new RevisionPoller({ repos, intervalMs: opts.config.pollIntervalMs, apps: () => apps.list(), credentials, enqueue, log });
     const deps: ControllerDeps = {
       flavor, kube, discovery, live, clusters, repos, apps, projects, repoSecrets,
       renderCache: new RenderCache(), dryRuns: new DryRunCache(), events: new EventRecorder(kube, log), log,
-      reconciliationMs: opts.config.reconciliationMs, knownRefs: (url) => poller.knownRefs(url), now: () => new Date(), written, renderSlots: new Semaphore(opts.config.repoParallelism), selfHeal: new SelfHealBackoff(),
+      reconciliationMs: opts.config.reconciliationMs, knownRefs: (url) => poller.knownRefs(url), now: () => new Date(), written, renderSlots: new Semaphore(opts.config.repoParallelism), selfHeal: new SelfHealBackoff(), healthChecks,
     };
     const queue = new WorkQueue({
       name: 'applications', concurrency: opts.config.statusProcessors,

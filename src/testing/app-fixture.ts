@@ -9,6 +9,7 @@ import { startController, uniqueName, type TestController } from './controller.j
 import { startGitFixture, type GitFixture } from './git.js';
 import { eventually } from './wait.js';
 import { defer } from './cleanup.js';
+import type { ControllerConfig } from '../controller/config.js';
 
 export interface AppFixture {
   readonly kube: KubeClient;
@@ -28,7 +29,7 @@ export interface AppFixture {
   live(path: string): Promise<KubeObject | undefined>;
 }
 
-export async function startAppFixture(t: TestContext): Promise<AppFixture> {
+export async function startAppFixture(t: TestContext, config: Partial<ControllerConfig> = {}): Promise<AppFixture> {
   const kube = testKube(t);
   const ctrlNs = await testNamespace(t, kube, 'ctrl');
   const dest = await testNamespace(t, kube, 'dest');
@@ -39,7 +40,7 @@ export async function startAppFixture(t: TestContext): Promise<AppFixture> {
   defer(t, () => { repo.remove(); });
   await repo.write({ 'README.md': 'config\n' }).commit('initial');
   await repo.push();
-  const ctrl = await startController(t, kube, ctrlNs);
+  const ctrl = await startController(t, kube, ctrlNs, config);
   const status = async (app: string): Promise<ApplicationStatus | undefined> => (await ctrl.getApp(app))['status'] as ApplicationStatus | undefined;
   return {
     kube, git, repo, repoURL, ctrl, dest,
