@@ -49,6 +49,8 @@ export interface ControllerDeps {
   readonly written: WrittenApps;
   /** reposerver.parallelism.limit: how many renders may run at once. */
   readonly renderSlots: Semaphore;
+  /** operation.processors: how many sync operations may apply at once. */
+  readonly operationSlots: Semaphore;
   /** Backs off self-heal when drift keeps coming back. */
   readonly selfHeal: SelfHealBackoff;
   /** User-defined health checks (Lua, from the ConfigMap), keyed `group/Kind`. */

@@ -13,6 +13,7 @@ import { imagesOf } from './app-status.js';
 import { compareOne, type Comparison } from './compare.js';
 import type { DesiredObject, DesiredSet } from './desired.js';
 import { isHook } from '../sync/hooks.js';
+import { parseSyncOptions } from '../sync/options.js';
 
 export interface LiveEvaluation {
   readonly comparisons: Comparison[];
@@ -50,7 +51,8 @@ export async function evaluateLive(deps: ControllerDeps, app: KubeObject, spec: 
   const name = app.metadata?.name ?? '';
   const infos = await watchedInfos(deps, app, desired);
   const owned = new Map(deps.live.ownedBy(name).map((o) => [keyString(keyOf(o)), o]));
-  const ctx = { kube: deps.kube, fieldManager: deps.flavor.fieldManager, ignore: spec.ignoreDifferences ?? [], cache: deps.dryRuns };
+  const { validate, replace } = parseSyncOptions(spec.syncPolicy?.syncOptions);
+  const ctx = { kube: deps.kube, fieldManager: deps.flavor.fieldManager, ignore: spec.ignoreDifferences ?? [], cache: deps.dryRuns, validate, replace };
   const hooks = desired.objects.filter((d) => isHook(d.object)).map((d) => {
     const live = d.object.metadata?.name ? deps.live.get(d.info, d.object.metadata.namespace, d.object.metadata.name) : undefined;
     return { desired: d, ...(live ? { live } : {}) };

@@ -164,12 +164,12 @@ export async function runOperation(s: Situation): Promise<OperationOutcome> {
   const retryCount = req.resume ? (prevState?.retryCount ?? 0) : retried ? (prevState.retryCount ?? 0) + 1 : 0;
   const isSelfHeal = req.automated && !req.resume && prevState?.phase === 'Succeeded' && prevState.operation.sync.revision === src.revision;
   if (isSelfHeal) for (const k of driftKeys(app, live)) deps.selfHeal.record(k);
-  const step = await syncStep({
+  const step = await deps.operationSlots.run(() => syncStep({
     kube: cluster.kube, fieldManager: deps.flavor.fieldManager, comparisons: live.comparisons, extras: live.extras,
     hooks: live.hooks.map((h) => h.desired), liveOf: (info, ns, name) => cluster.live.get(info, ns, name),
-    selfHeal: isSelfHeal,
+    selfHeal: isSelfHeal, ignore: spec.ignoreDifferences ?? [],
     prune: req.prune, options, healthOf: live.healthOf, previous: req.resume ? prevState?.syncResult?.resources ?? [] : [],
-  });
+  }));
   await clearRequest(deps, app);
   const done = step.phase !== 'Running';
   const state: OperationState = {

@@ -99,3 +99,25 @@ test('self-heal backs off when drift keeps coming back (a fight with another con
   assert.ok(second >= 1500, `the second waits about 2 s (${second} ms)`);
   assert.ok(third >= 5000, `the third waits about 6 s (${third} ms)`);
 });
+
+test('RespectIgnoreDifferences: a new commit does not overwrite the ignored field; Replace=true and Validate=false apply too', async (t) => {
+  const f = await startAppFixture(t);
+  await f.push({ 'respect/deploy.yaml': deploymentYaml('api', 2), 'respect/cm.yaml': configMap('cfg', { v: '1' }, { 'argocd.argoproj.io/sync-options': 'Replace=true' }) }, 'api');
+  const app = f.appName('respect');
+  await f.ctrl.createApp(app, f.spec('respect', {
+    syncPolicy: { automated: {}, syncOptions: ['RespectIgnoreDifferences=true', 'Validate=false'] },
+    ignoreDifferences: [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }],
+  }));
+  await f.waitFor(app, 'synced', (s) => s.sync.status === 'Synced');
+  const path = `/apis/apps/v1/namespaces/${f.dest}/deployments/api`;
+  await f.kube.request('PATCH', path, { body: { spec: { replicas: 5 } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'hpa-controller' } });
+  const next = await f.push({ 'respect/deploy.yaml': deploymentYaml('api', 2, 'registry.example.com/app:2.0.0'), 'respect/cm.yaml': `${configMap('cfg', { v: '2' }, { 'argocd.argoproj.io/sync-options': 'Replace=true' })}extra: not-a-configmap-field\n` }, 'new image');
+  const done = await f.waitFor(app, 'new commit synced', (s) => s.operationState?.operation.sync.revision === next && s.operationState.phase !== 'Running');
+  assert.equal(done.operationState?.phase, 'Succeeded', done.operationState?.message);
+  const dep = await f.kube.get<Dep & { spec: { template: { spec: { containers: { image: string }[] } } } }>(path);
+  assert.equal(dep.spec.template.spec.containers[0]?.image, 'registry.example.com/app:2.0.0');
+  assert.equal(dep.spec.replicas, 5, 'the ignored replicas were kept');
+  const cm = await f.kube.get<{ data: { v: string }; metadata: { managedFields: { operation: string; manager: string }[] } }>(`/api/v1/namespaces/${f.dest}/configmaps/cfg`);
+  assert.equal(cm.data.v, '2', 'an unknown field is accepted with Validate=false');
+  assert.ok(cm.metadata.managedFields.some((m) => m.manager === 'fjord' && m.operation === 'Update'), 'Replace=true writes with PUT (an Update), not server-side apply');
+});

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { IgnoreDifference } from '../api/application.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import { objectPath } from '../kube/paths.js';
+import { resourceSyncOptions } from '../sync/options.js';
 import { applyIgnoreDifferences } from '../diff/ignore.js';
 import { jsonEqual, normalizeForCompare } from '../diff/normalize.js';
 import type { DesiredObject } from './desired.js';
@@ -44,6 +45,10 @@ export interface CompareContext {
   readonly fieldManager: string;
   readonly ignore: readonly IgnoreDifference[];
   readonly cache: DryRunCache;
+  /** Validate=false (for the Application or in the object's sync-options): unknown fields are dropped, not refused. */
+  readonly validate?: boolean;
+  /** Replace=true for the Application: predictions use an update (PUT) dry run instead of server-side apply. */
+  readonly replace?: boolean;
 }
 
 async function predict(ctx: CompareContext, d: DesiredObject, live: KubeObject): Promise<KubeObject> {
@@ -51,7 +56,18 @@ async function predict(ctx: CompareContext, d: DesiredObject, live: KubeObject):
   const hit = ctx.cache.get(key);
   if (hit) return hit;
   const path = objectPath(d.info, d.object.metadata?.name ?? '', d.object.metadata?.namespace);
-  const predicted = await ctx.kube.apply(path, d.object, { fieldManager: ctx.fieldManager, force: true, dryRun: true });
+  const own = resourceSyncOptions(d.object);
+  const fieldValidation = (ctx.validate ?? true) && own.get('Validate')?.toLowerCase() !== 'false' ? 'Strict' : 'Ignore';
+  const replace = (ctx.replace ?? false) || own.get('Replace')?.toLowerCase() === 'true';
+  const predicted = replace
+    ? await ctx.kube.request('PUT', path, {
+      body: { ...d.object, metadata: { ...d.object.metadata, resourceVersion: live.metadata?.resourceVersion } },
+      query: { fieldManager: ctx.fieldManager, dryRun: 'All', fieldValidation },
+    })
+    : await ctx.kube.request('PATCH', path, {
+      body: d.object, contentType: 'application/apply-patch+yaml',
+      query: { fieldManager: ctx.fieldManager, force: true, dryRun: 'All', fieldValidation },
+    });
   ctx.cache.set(key, predicted);
   return predicted;
 }

@@ -85,7 +85,7 @@ export class ControllerManager {
     const deps: ControllerDeps = {
       flavor, kube, discovery, live, clusters, repos, apps, projects, repoSecrets,
       renderCache: new RenderCache(), dryRuns: new DryRunCache(), events: new EventRecorder(kube, log), log,
-      reconciliationMs: opts.config.reconciliationMs, knownRefs: (url) => poller.knownRefs(url), now: () => new Date(), written, renderSlots: new Semaphore(opts.config.repoParallelism), selfHeal: new SelfHealBackoff(), healthChecks,
+      reconciliationMs: opts.config.reconciliationMs, knownRefs: (url) => poller.knownRefs(url), now: () => new Date(), written, renderSlots: new Semaphore(opts.config.repoParallelism), operationSlots: new Semaphore(opts.config.operationProcessors), selfHeal: new SelfHealBackoff(), healthChecks,
     };
     const queue = new WorkQueue({
       name: 'applications', concurrency: opts.config.statusProcessors,

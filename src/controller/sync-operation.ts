@@ -8,8 +8,10 @@ import type { ResourceInfo } from '../kube/discovery.js';
 import type { HealthStatus } from '../health/types.js';
 import { applyObject, pruneObject } from '../sync/apply.js';
 import { describeDrift, driftAuthors } from '../diff/forensics.js';
+import { keepIgnoredFromLive } from '../diff/ignore.js';
+import type { IgnoreDifference } from '../api/application.js';
 import { hookTypes, hookWave } from '../sync/hooks.js';
-import { resourceDisallows, type SyncOptions } from '../sync/options.js';
+import { resourceDisallows, resourceSyncOptions, type SyncOptions } from '../sync/options.js';
 import { syncWave, waves, type Ordered, type SyncPhase } from '../sync/order.js';
 import { groupOf } from '../sync/tracking.js';
 import type { ResourceResult, OperationPhase } from './app-status.js';
@@ -30,6 +32,8 @@ export interface SyncStepInput {
   readonly previous: readonly ResourceResult[];
   /** This sync reverts drift at an already-synced revision: record who changed what. */
   readonly selfHeal?: boolean;
+  /** spec.ignoreDifferences, for RespectIgnoreDifferences=true. */
+  readonly ignore?: readonly IgnoreDifference[];
 }
 
 export interface SyncStepResult {
@@ -74,7 +78,11 @@ async function applyItems(input: SyncStepInput, items: readonly Item[]): Promise
     const c = i.c;
     const d = c?.desired;
     if (!c || !d) return toResult(i.object, '', 'SyncFailed', 'nothing to apply');
-    const o = await applyObject(input.kube, d.info, d.object, c.live, { fieldManager: input.fieldManager, validate: input.options.validate, replace: input.options.replace });
+    const object = input.options.respectIgnoreDifferences && c.live ? keepIgnoredFromLive(d.object, c.live, input.ignore ?? []) : d.object;
+    const own = resourceSyncOptions(d.object);
+    const replace = input.options.replace || own.get('Replace')?.toLowerCase() === 'true';
+    const validate = input.options.validate && own.get('Validate')?.toLowerCase() !== 'false';
+    const o = await applyObject(input.kube, d.info, object, c.live, { fieldManager: input.fieldManager, validate, replace });
     const r = toResult(d.object, d.info.version, o.action === 'failed' ? 'SyncFailed' : 'Synced', o.message);
     if (!input.selfHeal) return r;
     const drift = c.live && c.predicted ? describeDrift(driftAuthors(c.predicted, c.live, input.fieldManager)) : 'deleted outside Git';

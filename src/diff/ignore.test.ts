@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyIgnoreDifferences, parseJqPath } from './ignore.js';
+import { applyIgnoreDifferences, keepIgnoredFromLive, parseJqPath } from './ignore.js';
 import { maskSecret } from './mask.js';
 import { jsonEqual, normalizeForCompare } from './normalize.js';
 
@@ -65,4 +65,15 @@ test('Secret values are masked: equal values equal masks, no value survives', ()
   assert.notEqual(data['a'], data['c']);
   assert.doesNotMatch(JSON.stringify(m), /c2VjcmV0|b3RoZXI=|hunter2/);
   assert.deepEqual(maskSecret({ kind: 'ConfigMap', data: { a: 'x' } }), { kind: 'ConfigMap', data: { a: 'x' } });
+});
+
+test('RespectIgnoreDifferences keeps the live values of ignored fields in what is applied', () => {
+  const desired = deployment();
+  const live = { ...deployment(), spec: { replicas: 7, template: { spec: { containers: [{ name: 'api', image: 'a:hotfix' }, { name: 'side', image: 's:1' }] } } } };
+  const kept = keepIgnoredFromLive(desired, live, [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'], jqPathExpressions: ['.spec.template.spec.containers[].image'] }]);
+  const spec = kept['spec'] as { replicas: number; template: { spec: { containers: { image: string; env?: unknown }[] } } };
+  assert.equal(spec.replicas, 7);
+  assert.deepEqual(spec.template.spec.containers.map((c) => c.image), ['a:hotfix', 's:1']);
+  assert.ok(spec.template.spec.containers[0]?.env, 'other fields stay as in Git');
+  assert.equal((desired['spec'] as { replicas: number }).replicas, 3, 'the desired object itself is not changed');
 });

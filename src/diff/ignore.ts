@@ -4,7 +4,7 @@
 import type { IgnoreDifference } from '../api/application.js';
 import type { KubeObject } from '../kube/client.js';
 import { groupOf } from '../sync/tracking.js';
-import { removeAtPointer } from './json-pointer.js';
+import { parsePointer, removeAtPointer } from './json-pointer.js';
 import { removeFieldsOwnedBy } from './managed-fields.js';
 
 type Step = { kind: 'key'; key: string } | { kind: 'each' } | { kind: 'index'; index: number };
@@ -57,4 +57,40 @@ export function applyIgnoreDifferences(obj: KubeObject, live: KubeObject | undef
     for (const e of rule.jqPathExpressions ?? []) removeJqPath(obj, parseJqPath(e));
     if (live && rule.managedFieldsManagers?.length) removeFieldsOwnedBy(obj, live, rule.managedFieldsManagers);
   }
+}
+
+function copyJqPath(from: unknown, to: unknown, steps: readonly Step[]): void {
+  const [step, ...rest] = steps;
+  if (!step || from === null || typeof from !== 'object' || to === null || typeof to !== 'object') return;
+  if (step.kind === 'each') {
+    if (Array.isArray(from) && Array.isArray(to)) {
+      if (rest.length === 0) { to.splice(0, to.length, ...(structuredClone(from) as unknown[])); return; }
+      for (let i = 0; i < Math.min(from.length, to.length); i++) copyJqPath(from[i], to[i], rest);
+    }
+    return;
+  }
+  const key = step.kind === 'key' ? step.key : step.index;
+  const src = (from as Record<string | number, unknown>)[key];
+  if (rest.length > 0) { copyJqPath(src, (to as Record<string | number, unknown>)[key], rest); return; }
+  if (src === undefined) Reflect.deleteProperty(to, key);
+  else (to as Record<string | number, unknown>)[key] = structuredClone(src);
+}
+
+function pointerSteps(pointer: string): Step[] {
+  return parsePointer(pointer).map((t) => (/^\d+$/.test(t) ? { kind: 'index', index: Number(t) } as const : { kind: 'key', key: t } as const));
+}
+
+/**
+ * RespectIgnoreDifferences=true: before applying, the ignored fields of `desired` take their live
+ * values, so a sync does not overwrite what ignoreDifferences says belongs to someone else (JSON
+ * pointers and jq paths; fields ignored by field manager are left to server-side apply's ownership).
+ */
+export function keepIgnoredFromLive(desired: KubeObject, live: KubeObject, rules: readonly IgnoreDifference[]): KubeObject {
+  const out = structuredClone(desired);
+  for (const rule of rules) {
+    if (!ruleMatches(rule, desired)) continue;
+    for (const p of rule.jsonPointers ?? []) copyJqPath(live, out, pointerSteps(p));
+    for (const e of rule.jqPathExpressions ?? []) copyJqPath(live, out, parseJqPath(e));
+  }
+  return out;
 }
