@@ -6,6 +6,7 @@ import { render } from '../render/render.js';
 import type { DirectoryOptions, HelmOptions, KustomizeOptions, RenderedObject } from '../render/types.js';
 import type { RepoCredentials } from '../source/credentials.js';
 import type { Semaphore } from '../util/semaphore.js';
+import { decryptRendered } from '../secrets/sops/rendered.js';
 import type { CommitInfo, RepoCache } from '../source/repo-cache.js';
 
 export interface SourceResult {
@@ -52,6 +53,8 @@ export interface SourceDeps {
   readonly renderCache: RenderCache;
   /** reposerver.parallelism.limit: how many renders may run at once. */
   readonly renderSlots: Semaphore;
+  /** Age identities for SOPS-encrypted files. */
+  readonly sopsIdentities: () => string[];
   /** The refs of the repository from the poller's last ls-remote, when fresh. */
   readonly knownRefs: (url: string) => Map<string, string> | undefined;
 }
@@ -73,5 +76,7 @@ export async function fetchAndRender(deps: SourceDeps, src: ApplicationSource, a
     entry = { rendered, sourceType: sourceTypeOf(rendered) };
     deps.renderCache.set(key, entry);
   }
-  return { revision, commit: checkout.commit, rendered: entry.rendered, sourceType: entry.sourceType };
+  // Decrypted on every use and never cached: plaintext exists only on its way to the API server.
+  const rendered = await decryptRendered(entry.rendered, { age: deps.sopsIdentities() });
+  return { revision, commit: checkout.commit, rendered, sourceType: entry.sourceType };
 }

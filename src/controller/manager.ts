@@ -22,6 +22,7 @@ import { WrittenApps } from './written-apps.js';
 import { Semaphore } from '../util/semaphore.js';
 import { SelfHealBackoff } from './self-heal-backoff.js';
 import { luaHealthChecks } from '../health/lua.js';
+import { ageIdentitiesFrom, SOPS_SECRET_TYPE } from '../secrets/sops/rendered.js';
 import { credentialsFor } from './repo-credentials.js';
 import { appKey, RevisionPoller } from './revision-poller.js';
 
@@ -74,7 +75,7 @@ export class ControllerManager {
       log: (m) => { log.debug(m); },
     });
     const projects = createInformer(kube, { path: `${nsPath}/appprojects`, onEvent: () => { for (const a of apps.list()) enqueue(appKey(a)); } });
-    const repoSecrets = createInformer(kube, { path: `/api/v1/namespaces/${flavor.namespace}/secrets`, labelSelector: `${flavor.secretTypeLabel} in (repository,repo-creds)` });
+    const repoSecrets = createInformer(kube, { path: `/api/v1/namespaces/${flavor.namespace}/secrets`, labelSelector: `${flavor.secretTypeLabel} in (repository,repo-creds,${SOPS_SECRET_TYPE})` });
     const onOwnedChange = (app: string): void => { enqueue(`${flavor.namespace}/${app}`); };
     const live = new LiveCache({ kube, trackingAnnotation: flavor.trackingAnnotation, onOwnedChange, log: (m) => { log.debug(m); }, healthChecks });
     const discovery = new Discovery(kube);
@@ -85,7 +86,8 @@ export class ControllerManager {
     const deps: ControllerDeps = {
       flavor, kube, discovery, live, clusters, repos, apps, projects, repoSecrets,
       renderCache: new RenderCache(), dryRuns: new DryRunCache(), events: new EventRecorder(kube, log), log,
-      reconciliationMs: opts.config.reconciliationMs, knownRefs: (url) => poller.knownRefs(url), now: () => new Date(), written, renderSlots: new Semaphore(opts.config.repoParallelism), operationSlots: new Semaphore(opts.config.operationProcessors), selfHeal: new SelfHealBackoff(), healthChecks,
+      reconciliationMs: opts.config.reconciliationMs, knownRefs: (url) => poller.knownRefs(url), now: () => new Date(), written, renderSlots: new Semaphore(opts.config.repoParallelism),
+      sopsIdentities: () => ageIdentitiesFrom(repoSecrets.list().filter((s) => (s.metadata?.['labels'] as Record<string, string> | undefined)?.[flavor.secretTypeLabel] === SOPS_SECRET_TYPE)), operationSlots: new Semaphore(opts.config.operationProcessors), selfHeal: new SelfHealBackoff(), healthChecks,
     };
     const queue = new WorkQueue({
       name: 'applications', concurrency: opts.config.statusProcessors,
