@@ -5,6 +5,7 @@ import { devCommand } from './dev.js';
 import { demoCommand } from './demo.js';
 import { installCommand } from './install.js';
 import { runCommand } from './run.js';
+import { sealCommand } from './seal.js';
 import { describeError } from './errors.js';
 
 export function program(): Command {
@@ -16,6 +17,7 @@ export function program(): Command {
   p.addCommand(devCommand());
   p.addCommand(installCommand());
   p.addCommand(runCommand());
+  p.addCommand(sealCommand());
   p.addCommand(demoCommand());
   return p;
 }
