@@ -95,6 +95,12 @@ test('fjord run installs its CRDs, honours fjord-cm, syncs and follows Git, logs
   assert.ok(latency < 5000, `applied ${latency} ms after the push`);
   await eventually('Synced at the second commit', async () => { const s = await status(); return s?.sync.revision === second && s.sync.status === 'Synced' ? true : undefined; }, 10_000);
 
+  const key = await eventually('the sealed-secrets role created its 4096-bit sealing key', async () => {
+    const keys = await kube.get<{ items: { type: string }[] }>(`/api/v1/namespaces/${NS}/secrets`, { query: { labelSelector: 'sealedsecrets.bitnami.com/sealed-secrets-key=active' } });
+    return keys.items[0];
+  }, 60_000);
+  assert.equal(key.type, 'kubernetes.io/tls');
+  assert.ok(await kube.getOrUndefined('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/sealedsecrets.bitnami.com'), 'and the SealedSecret CRD');
   const { code, ms } = await fjord.stop('SIGTERM');
   assert.equal(code, 0, fjord.lines.slice(-10).join('\n'));
   assert.ok(ms < 5000, `exited ${ms} ms after SIGTERM`);

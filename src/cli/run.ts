@@ -10,6 +10,7 @@ import { crdsInstalled, install } from '../install/install.js';
 import type { KubeClient } from '../kube/client.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { kubeClient, type KubeOptions } from './kube-options.js';
+import { SealedSecretsController } from '../secrets/sealed/controller.js';
 
 interface RunOptions extends KubeOptions {
   compat?: string;
@@ -19,6 +20,17 @@ interface RunOptions extends KubeOptions {
   pollInterval?: string;
   reconciliation?: string;
   allowFileRepos?: boolean;
+  roles: string;
+}
+
+export const ROLES = ['controller', 'sealed-secrets'] as const;
+type Role = (typeof ROLES)[number];
+
+function parseRoles(value: string): Set<Role> {
+  const roles = value.split(',').map((r) => r.trim()).filter((r) => r !== '');
+  const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknown.length > 0) throw new Error(`--roles: unknown role ${unknown.join(', ')} (known: ${ROLES.join(', ')}; the API server, UI and webhooks are not built yet)`);
+  return new Set(roles as Role[]);
 }
 
 const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -76,11 +88,17 @@ async function run(o: RunOptions): Promise<void> {
       log.info('CRDs not found: installing them', { group: flavor.group, namespace: flavor.namespace });
       await install(kube, flavor);
     }
+    const roles = parseRoles(o.roles);
     const config = await loadConfig(kube, flavor, o, log);
-    const manager = await ControllerManager.start({ kube, flavor, config, cacheDir: o.cacheDir ?? join(homedir(), '.cache', 'fjord'), log, allowFileRepos: o.allowFileRepos ?? false });
+    const manager = roles.has('controller')
+      ? await ControllerManager.start({ kube, flavor, config, cacheDir: o.cacheDir ?? join(homedir(), '.cache', 'fjord'), log, allowFileRepos: o.allowFileRepos ?? false })
+      : undefined;
+    const sealed = roles.has('sealed-secrets') ? await SealedSecretsController.start({ kube, namespace: flavor.namespace, log: log.child({ role: 'sealed-secrets' }) }) : undefined;
+    log.info('running', { roles: [...roles].join(',') });
     const signal = await stop;
     log.info('stopping', { signal });
-    await manager.stop();
+    await sealed?.stop();
+    await manager?.stop();
     log.info('stopped');
   } finally {
     await kube.close();
@@ -99,5 +117,6 @@ export function runCommand(): Command {
     .option('--reconciliation <duration>', 'full re-render and compare period (timeout.reconciliation)')
     .option('--log-format <format>', 'json or text', 'json')
     .option('--allow-file-repos', 'allow file:// repository URLs (tests and demos only)')
+    .option('--roles <list>', `roles to run, comma-separated: ${ROLES.join(', ')}`, ROLES.join(','))
     .action(run);
 }
