@@ -16,6 +16,8 @@ import { privateCluster } from '../testing/cluster.js';
 import { uniqueName } from '../testing/controller.js';
 import { startGitFixture } from '../testing/git.js';
 import { eventually } from '../testing/wait.js';
+import { exec } from '../exec/exec.js';
+import { binaryPath } from '../dev/paths.js';
 
 const NS = 'team-fjord';
 const HOUR_MS = 3_600_000;
@@ -42,7 +44,7 @@ test('fjord run installs its CRDs, honours fjord-cm, syncs and follows Git, logs
   const cacheDir = mkdtempSync(join(tmpdir(), 'fjord-run-cache-'));
   t.after(() => { rmSync(cacheDir, { recursive: true, force: true }); });
 
-  const fjord = startFjord(t, ['run', '--kubeconfig', kubeconfig, '--log-format', 'text', '--namespace', NS, '--cache-dir', cacheDir]);
+  const fjord = startFjord(t, ['run', '--kubeconfig', kubeconfig, '--log-format', 'text', '--namespace', NS, '--cache-dir', cacheDir, '--port', '0']);
   await fjord.waitForLine(/INFO\s+controller started/, 90_000);
   assert.match(await fjord.waitForLine(/CRDs not found: installing them/), /group=fjord\.dev/);
   for (const plural of ['applications', 'appprojects']) {
@@ -101,6 +103,15 @@ test('fjord run installs its CRDs, honours fjord-cm, syncs and follows Git, logs
   }, 60_000);
   assert.equal(key.type, 'kubernetes.io/tls');
   assert.ok(await kube.getOrUndefined('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/sealedsecrets.bitnami.com'), 'and the SealedSecret CRD');
+
+  // The real kubeseal fetches the certificate from fjord run's HTTP port and seals; Fjord unseals it in the cluster.
+  const url = /INFO\s+running .*http=(http:\/\/127\.0\.0\.1:\d+)/.exec(fjord.lines.join('\n'))?.[1];
+  assert.ok(url, 'fjord run logs its HTTP address');
+  const plain = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'api-token', namespace: 'web-prod' }, stringData: { token: 'tok-123-not-real' } });
+  const sealed = await exec(binaryPath('kubeseal'), ['--cert', `${url}/v1/cert.pem`, '--format', 'json'], { input: plain, env: { ...process.env, KUBECONFIG: join(cacheDir, 'none') } });
+  await kube.create('/apis/bitnami.com/v1alpha1/namespaces/web-prod/sealedsecrets', JSON.parse(sealed.stdout) as Record<string, unknown>);
+  const unsealed = await eventually('kubeseal\'s SealedSecret unsealed by Fjord', () => kube.getOrUndefined<{ data: { token: string } }>('/api/v1/namespaces/web-prod/secrets/api-token'), 30_000);
+  assert.equal(Buffer.from(unsealed.data.token, 'base64').toString(), 'tok-123-not-real');
   const { code, ms } = await fjord.stop('SIGTERM');
   assert.equal(code, 0, fjord.lines.slice(-10).join('\n'));
   assert.ok(ms < 5000, `exited ${ms} ms after SIGTERM`);

@@ -11,6 +11,7 @@ import type { KubeClient } from '../kube/client.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { kubeClient, type KubeOptions } from './kube-options.js';
 import { SealedSecretsController } from '../secrets/sealed/controller.js';
+import { FjordHttpServer } from '../server/http.js';
 
 interface RunOptions extends KubeOptions {
   compat?: string;
@@ -21,6 +22,8 @@ interface RunOptions extends KubeOptions {
   reconciliation?: string;
   allowFileRepos?: boolean;
   roles: string;
+  port: string;
+  address: string;
 }
 
 export const ROLES = ['controller', 'sealed-secrets'] as const;
@@ -94,9 +97,13 @@ async function run(o: RunOptions): Promise<void> {
       ? await ControllerManager.start({ kube, flavor, config, cacheDir: o.cacheDir ?? join(homedir(), '.cache', 'fjord'), log, allowFileRepos: o.allowFileRepos ?? false })
       : undefined;
     const sealed = roles.has('sealed-secrets') ? await SealedSecretsController.start({ kube, namespace: flavor.namespace, log: log.child({ role: 'sealed-secrets' }) }) : undefined;
-    log.info('running', { roles: [...roles].join(',') });
+    const port = Number.parseInt(o.port, 10);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${o.port}: not a port number`);
+    const http = await FjordHttpServer.start({ host: o.address, port, ...(sealed ? { certificatePem: () => sealed.certificatePem() } : {}) });
+    log.info('running', { roles: [...roles].join(','), http: http.url });
     const signal = await stop;
     log.info('stopping', { signal });
+    await http.stop();
     await sealed?.stop();
     await manager?.stop();
     log.info('stopped');
@@ -117,6 +124,8 @@ export function runCommand(): Command {
     .option('--reconciliation <duration>', 'full re-render and compare period (timeout.reconciliation)')
     .option('--log-format <format>', 'json or text', 'json')
     .option('--allow-file-repos', 'allow file:// repository URLs (tests and demos only)')
+    .option('--port <port>', 'HTTP port for health and /v1/cert.pem (0 = any free port)', '8080')
+    .option('--address <ip>', 'address the HTTP port listens on', '127.0.0.1')
     .option('--roles <list>', `roles to run, comma-separated: ${ROLES.join(', ')}`, ROLES.join(','))
     .action(run);
 }

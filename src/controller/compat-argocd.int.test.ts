@@ -145,7 +145,7 @@ test('fjord run --compat argocd takes its settings from argocd-cm and serves arg
     apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm' },
     data: { 'timeout.reconciliation': '1h', 'operation.processors': 'ten' },
   });
-  const fjord = startFjord(t, ['run', '--compat', 'argocd', '--kubeconfig', testKubeconfig(), '--namespace', ns, '--log-format', 'text']);
+  const fjord = startFjord(t, ['run', '--compat', 'argocd', '--kubeconfig', testKubeconfig(), '--namespace', ns, '--log-format', 'text', '--port', '0']);
   await fjord.waitForLine(/INFO\s+controller started .*group=argoproj\.io/, 90_000);
   assert.match(await fjord.waitForLine(/WARN/), new RegExp(`ConfigMap ${ns}/argocd-cm: operation\\.processors: "ten" is not a positive integer`));
   assert.match(await fjord.waitForLine(/INFO\s+settings /), new RegExp(`configMap=${ns}/argocd-cm reconciliationMs=3600000 `));
