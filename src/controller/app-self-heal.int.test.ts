@@ -95,9 +95,9 @@ test('self-heal backs off when drift keeps coming back (a fight with another con
   const second = await revertTime();
   const third = await revertTime();
   t.diagnostic(`reverts took ${first}, ${second}, ${third} ms`);
-  assert.ok(first < 1500, `the first revert is immediate (${first} ms)`);
-  assert.ok(second >= 1500, `the second waits about 2 s (${second} ms)`);
-  assert.ok(third >= 5000, `the third waits about 6 s (${third} ms)`);
+  // Lower bounds only: the backoff guarantees them whatever the machine's load; speed lives in the benchmark.
+  assert.ok(second >= 1500 && second > first, `the second waits about 2 s (${second} ms; first ${first} ms)`);
+  assert.ok(third >= 5000 && third > second, `the third waits about 6 s (${third} ms)`);
 });
 
 test('RespectIgnoreDifferences: a new commit does not overwrite the ignored field; Replace=true and Validate=false apply too', async (t) => {
