@@ -96,8 +96,8 @@ test('self-heal backs off when drift keeps coming back (a fight with another con
   const third = await revertTime();
   t.diagnostic(`reverts took ${first}, ${second}, ${third} ms`);
   // Lower bounds only: the backoff guarantees them whatever the machine's load; speed lives in the benchmark.
-  assert.ok(second >= 1500 && second > first, `the second waits about 2 s (${second} ms; first ${first} ms)`);
-  assert.ok(third >= 5000 && third > second, `the third waits about 6 s (${third} ms)`);
+  assert.ok(second >= 1500, `the second waits about 2 s (${second} ms; first ${first} ms)`);
+  assert.ok(third >= 5000, `the third waits about 6 s (${third} ms)`);
 });
 
 test('RespectIgnoreDifferences: a new commit does not overwrite the ignored field; Replace=true and Validate=false apply too', async (t) => {
