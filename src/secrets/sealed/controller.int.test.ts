@@ -72,6 +72,11 @@ test('a SealedSecret becomes an owned Secret with Synced=True, and is garbage-co
   assert.deepEqual(secret.metadata.ownerReferences, [{ apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', name: 'db', uid: ss.metadata.uid, controller: true }]);
   await eventually('Unsealed event', async () => ((await events(kube, ns, 'db')).some((e) => e.type === 'Normal' && e.reason === 'Unsealed') ? true : undefined), 15_000);
 
+  // A Secret deleted by hand is put back from its SealedSecret.
+  await kube.delete(`/api/v1/namespaces/${ns}/secrets/db`);
+  const back = await eventually('Secret db recreated', () => kube.getOrUndefined<LiveSecret>(`/api/v1/namespaces/${ns}/secrets/db`), 15_000);
+  assert.deepEqual(back.data, { password: b64(PASSWORD), user: b64('admin') });
+
   // The garbage collector in kube-controller-manager only notices a CRD created moments ago on its
   // 30 s discovery resync (measured: ~40 s after the CRD was installed), so the first collection
   // may take longer than 30 s; once it knows the type, collection is prompt.

@@ -62,10 +62,17 @@ function specOrMetaChanged(obj: KubeObject, old: KubeObject | undefined): boolea
   return m['generation'] !== o['generation'] || m['uid'] !== o['uid'] || JSON.stringify(m['annotations'] ?? {}) !== JSON.stringify(o['annotations'] ?? {});
 }
 
+/**
+ * Label on the Secrets Fjord unseals, so a watch of only those Secrets notices one deleted by hand and
+ * puts it back (Bitnami's controller would wait for the SealedSecret to change).
+ */
+export const UNSEALED_LABEL = 'sealedsecrets.fjord.dev/unsealed';
+
 export class SealedSecretsController {
   private readonly events: EventRecorder;
   private readonly queue: WorkQueue;
   private readonly informer: Informer;
+  private readonly secrets: Informer;
 
   private constructor(private readonly opts: SealedSecretsControllerOptions, private readonly keys: readonly SealingKey[]) {
     const log = opts.log;
@@ -84,6 +91,19 @@ export class SealedSecretsController {
       onError: (e) => { log.warn(e.message); },
       log: (msg) => { log.debug(msg); },
     });
+    this.secrets = createInformer(opts.kube, {
+      path: '/api/v1/secrets',
+      labelSelector: `${UNSEALED_LABEL}=true`,
+      onEvent: (type, obj) => { if (type === 'DELETED') this.onSecretDeleted(obj); },
+      onError: (e) => { log.warn(e.message); },
+    });
+  }
+
+  private onSecretDeleted(secret: KubeObject): void {
+    const refs = (secret.metadata?.['ownerReferences'] ?? []) as { kind?: string; name?: string }[];
+    const owner = refs.find((r) => r.kind === 'SealedSecret')?.name;
+    const ns = secret.metadata?.namespace;
+    if (owner && ns) this.queue.add(`${ns}/${owner}`);
   }
 
   /** Installs the CRD when absent, loads (or generates) the sealing keys and starts watching SealedSecrets. */
@@ -94,8 +114,9 @@ export class SealedSecretsController {
     const keys = await loadOrCreateSealingKeys(opts.kube, opts.namespace, opts.keyBits ?? 4096, log);
     const controller = new SealedSecretsController(o, keys);
     controller.informer.start();
+    controller.secrets.start();
     try {
-      await controller.informer.synced();
+      await Promise.all([controller.informer.synced(), controller.secrets.synced()]);
     } catch (e) {
       await controller.stop();
       throw e;
@@ -112,6 +133,7 @@ export class SealedSecretsController {
   }
 
   async stop(): Promise<void> {
+    await this.secrets.stop();
     await this.informer.stop();
     await this.queue.shutdown();
   }
@@ -164,7 +186,7 @@ export class SealedSecretsController {
       metadata: {
         name,
         namespace: ns,
-        ...(labels ? { labels } : {}),
+        labels: { ...labels, [UNSEALED_LABEL]: 'true' },
         ...(annotations ? { annotations } : {}),
         ownerReferences: [{ apiVersion: SEALED_SECRET_API_VERSION, kind: 'SealedSecret', name, uid, controller: true }],
       },
