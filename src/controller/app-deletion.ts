@@ -11,7 +11,9 @@ import type { Logger } from '../util/log.js';
 import type { ReconcileResult } from './queue.js';
 import type { ClusterView, ControllerDeps } from './app-context.js';
 import type { Destination } from './clusters.js';
-import type { ResourceStatus } from './app-status.js';
+
+import { kindKey, watchManagedKinds } from './watched-kinds.js';
+import { groupOf } from '../sync/tracking.js';
 
 function appPath(deps: ControllerDeps, app: KubeObject): string {
   return `/apis/${deps.flavor.group}/${deps.flavor.version}/namespaces/${app.metadata?.namespace ?? ''}/applications/${app.metadata?.name ?? ''}`;
@@ -30,17 +32,9 @@ async function removeFinalizers(deps: ControllerDeps, app: KubeObject, finalizer
 }
 
 async function ownedWithInfo(cluster: ClusterView, app: KubeObject): Promise<{ obj: KubeObject; info: ResourceInfo }[]> {
-  const resources = ((app['status'] as { resources?: ResourceStatus[] } | undefined)?.resources ?? []);
-  const infos: ResourceInfo[] = [];
-  for (const r of resources) {
-    try {
-      const info = await cluster.discovery.resourceFor(r.group ? `${r.group}/${r.version}` : r.version, r.kind);
-      if (!infos.some((i) => i.group === info.group && i.kind === info.kind)) infos.push(info);
-    } catch { /* kind gone */ }
-  }
-  for (const info of infos) await cluster.live.watch(info);
+  const infos = await watchManagedKinds(cluster, app, []);
   return cluster.live.ownedBy(app.metadata?.name ?? '').flatMap((obj) => {
-    const info = infos.find((i) => i.kind === obj.kind);
+    const info = infos.get(kindKey(groupOf(obj.apiVersion), obj.kind ?? ''));
     return info ? [{ obj, info }] : [];
   });
 }

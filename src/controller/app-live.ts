@@ -8,12 +8,13 @@ import { assessHealth, type HealthCheck } from '../health/health.js';
 import { worstHealth, type HealthStatus } from '../health/types.js';
 import { keyOf, keyString, owningApp } from '../sync/tracking.js';
 import type { ControllerDeps } from './app-context.js';
-import type { ResourceStatus } from './app-status.js';
+
 import { imagesOf } from './app-status.js';
 import { compareOne, type Comparison } from './compare.js';
 import type { DesiredObject, DesiredSet } from './desired.js';
 import { isHook } from '../sync/hooks.js';
 import { parseSyncOptions } from '../sync/options.js';
+import { kindKey, watchManagedKinds } from './watched-kinds.js';
 
 export interface LiveEvaluation {
   readonly comparisons: Comparison[];
@@ -28,19 +29,6 @@ export interface LiveEvaluation {
   readonly healthOf: (c: Comparison) => HealthStatus | undefined;
 }
 
-async function watchedInfos(deps: ControllerDeps, app: KubeObject, desired: DesiredSet): Promise<Map<string, ResourceInfo>> {
-  const infos = new Map<string, ResourceInfo>();
-  for (const d of desired.objects) infos.set(`${d.info.group}/${d.info.kind}`, d.info);
-  const previous = ((app['status'] as { resources?: ResourceStatus[] } | undefined)?.resources ?? []);
-  for (const r of previous) {
-    if (infos.has(`${r.group}/${r.kind}`)) continue;
-    try {
-      infos.set(`${r.group}/${r.kind}`, await deps.discovery.resourceFor(r.group ? `${r.group}/${r.version}` : r.version, r.kind));
-    } catch { /* the kind is gone from the cluster: nothing left to watch or prune */ }
-  }
-  for (const info of infos.values()) if (info.verbs.length === 0 || info.verbs.includes('watch')) await deps.live.watch(info);
-  return infos;
-}
 
 function healthFor(checks: ReadonlyMap<string, HealthCheck>): (c: Comparison) => HealthStatus | undefined {
   return (c) => (c.live ? assessHealth(c.live, checks)?.status : 'Missing');
@@ -49,7 +37,7 @@ function healthFor(checks: ReadonlyMap<string, HealthCheck>): (c: Comparison) =>
 export async function evaluateLive(deps: ControllerDeps, app: KubeObject, spec: ApplicationSpec, desired: DesiredSet): Promise<LiveEvaluation> {
   const healthOf = healthFor(deps.healthChecks);
   const name = app.metadata?.name ?? '';
-  const infos = await watchedInfos(deps, app, desired);
+  const infos = await watchManagedKinds(deps, app, desired.objects.map((d) => d.info));
   const owned = new Map(deps.live.ownedBy(name).map((o) => [keyString(keyOf(o)), o]));
   const { validate, replace } = parseSyncOptions(spec.syncPolicy?.syncOptions);
   const ctx = { kube: deps.kube, fieldManager: deps.flavor.fieldManager, ignore: spec.ignoreDifferences ?? [], cache: deps.dryRuns, validate, replace };
@@ -70,7 +58,7 @@ export async function evaluateLive(deps: ControllerDeps, app: KubeObject, spec: 
   const comparisons = await Promise.all(pairs.map(({ d, live }) => compareOne(ctx, d, live)));
   const wanted = new Set(desired.objects.map((d) => keyString(keyOf(d.object))));
   const extras = [...owned.values()].filter((o) => !wanted.has(keyString(keyOf(o))) && !isHook(o)).flatMap((obj) => {
-    const info = [...infos.values()].find((i) => i.kind === obj.kind && i.group === keyOf(obj).group);
+    const info = infos.get(kindKey(keyOf(obj).group, obj.kind ?? ''));
     return info ? [{ obj, info }] : [];
   });
   const statuses = comparisons.map(healthOf).filter((s): s is HealthStatus => s !== undefined);

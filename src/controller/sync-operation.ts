@@ -112,7 +112,7 @@ async function runStep(input: SyncStepInput, step: readonly Item[], last: boolea
   const label = `${step[0]?.phase ?? 'Sync'} wave ${String(step[0]?.wave ?? 0)}`;
   const outOfSync = step.filter((i) => i.c?.status === 'OutOfSync');
   const applied = await applyItems(input, outOfSync);
-  results.push(...merge([], applied));
+  results.push(...applied);
   const failed = applied.filter((r) => r.status === 'SyncFailed');
   if (failed.length > 0) return { kind: 'stop', result: await runSyncFailHooks(input, dedupe(results), `one or more objects failed to apply: ${failed.map((f) => f.message).join('; ')}`) };
   const ctx = { kube: input.kube, fieldManager: input.fieldManager, liveOf: input.liveOf };
