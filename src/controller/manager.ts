@@ -103,6 +103,20 @@ export class ControllerManager {
     return new ControllerManager(queue, [apps, projects, repoSecrets], live, poller, deps);
   }
 
+  /** The Applications the controller sees (from its informer cache). */
+  applications(): KubeObject[] {
+    return this.deps.apps.list();
+  }
+
+  /**
+   * A push was announced for a repository (webhook): ask it now, and reconcile the given
+   * Applications (those whose repository, revision and paths match) even if the ref did not move.
+   */
+  async repositoryPushed(repoUrl: string, appKeys: readonly string[]): Promise<void> {
+    await this.poller.pollRepository(repoUrl);
+    for (const key of appKeys) this.queue.add(key);
+  }
+
   /** Resolves when no Application is waiting or being reconciled (for tests and benchmarks). */
   idle(): Promise<void> {
     return this.queue.idle();

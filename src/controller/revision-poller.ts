@@ -61,6 +61,20 @@ export class RevisionPoller {
   }
 
   async pollOnce(): Promise<void> {
+    await Promise.all([...this.appsByRepo().entries()].map(([key, { url, apps }]) => this.pollRepo(key, url, apps)));
+  }
+
+  /**
+   * Asks one repository now (a webhook said it changed) instead of waiting for the next tick; the
+   * Applications whose tracked commit moved are woken as by a poll.
+   */
+  async pollRepository(url: string): Promise<void> {
+    const key = normalizeRepoUrl(url);
+    const entry = this.appsByRepo().get(key);
+    if (entry) await this.pollRepo(key, entry.url, entry.apps);
+  }
+
+  private appsByRepo(): Map<string, { url: string; apps: KubeObject[] }> {
     const byRepo = new Map<string, { url: string; apps: KubeObject[] }>();
     for (const app of this.opts.apps()) {
       const url = sourceOf(app)?.repoURL;
@@ -70,7 +84,7 @@ export class RevisionPoller {
       entry.apps.push(app);
       byRepo.set(key, entry);
     }
-    await Promise.all([...byRepo.entries()].map(([key, { url, apps }]) => this.pollRepo(key, url, apps)));
+    return byRepo;
   }
 
   private async pollRepo(key: string, url: string, apps: KubeObject[]): Promise<void> {
