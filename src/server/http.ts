@@ -1,28 +1,55 @@
-// `fjord run`'s HTTP port (127.0.0.1 by default): health, and the Sealed Secrets certificate at the
-// path kubeseal uses (`/v1/cert.pem`), so `kubeseal --cert http://HOST:PORT/v1/cert.pem` works when
-// Fjord runs outside the cluster. The JSON API and UI will be served here too (issue 5).
-import { createServer, type Server } from 'node:http';
+// `fjord run`'s HTTP port (127.0.0.1 by default). Requests go through a chain of routes, each owned
+// by the role that serves it (health, Sealed Secrets' kubeseal paths, the JSON API, webhooks,
+// metrics, the web UI); the first route that answers wins, and an unknown path is a 404.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+/** Answers a request and returns true, or returns false to let the next route try. */
+export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
 
 export interface HttpServerOptions {
   readonly host: string;
   readonly port: number;
-  /** The current sealing certificate, when the sealed-secrets role runs. */
+  /** Routes in order; health (`/healthz`, `/readyz`) is always served first. */
+  readonly routes?: readonly Route[];
+  /** The current sealing certificate, when the sealed-secrets role runs (served at `/v1/cert.pem`). */
   readonly certificatePem?: () => string;
+  /** Reports a route that threw (the client gets a 500 without the details). */
+  readonly onError?: (err: unknown, req: IncomingMessage) => void;
+}
+
+const health: Route = (req, res, url) => {
+  if (url.pathname !== '/healthz' && url.pathname !== '/readyz') return false;
+  res.writeHead(200, { 'content-type': 'text/plain' }).end(req.method === 'HEAD' ? undefined : 'ok\n');
+  return true;
+};
+
+function certificateRoute(pem: () => string): Route {
+  return (req, res, url) => {
+    if (url.pathname !== '/v1/cert.pem' || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+    res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(pem());
+    return true;
+  };
+}
+
+async function dispatch(routes: readonly Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://fjord.invalid');
+  for (const route of routes) {
+    if (await route(req, res, url)) return;
+  }
+  res.writeHead(404, { 'content-type': 'application/json' }).end(`${JSON.stringify({ error: `${url.pathname}: not found`, code: 404 })}\n`);
 }
 
 export class FjordHttpServer {
   private constructor(private readonly server: Server, readonly url: string) {}
 
   static async start(opts: HttpServerOptions): Promise<FjordHttpServer> {
+    const routes = [health, ...(opts.certificatePem ? [certificateRoute(opts.certificatePem)] : []), ...(opts.routes ?? [])];
     const server = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://fjord.invalid').pathname;
-      if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405, { allow: 'GET, HEAD' }).end(); return; }
-      if (path === '/healthz' || path === '/readyz') { res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n'); return; }
-      if (path === '/v1/cert.pem' && opts.certificatePem) {
-        res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(opts.certificatePem());
-        return;
-      }
-      res.writeHead(404, { 'content-type': 'text/plain' }).end(`${path}: not found\n`);
+      dispatch(routes, req, res).catch((e: unknown) => {
+        opts.onError?.(e, req);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(`${JSON.stringify({ error: 'internal error (see the server log)', code: 500 })}\n`);
+      });
     });
     await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(opts.port, opts.host, resolve); });
     const addr = server.address();
