@@ -1,0 +1,53 @@
+// The resource tree as a left-to-right graph: SVG edges under absolutely placed HTML node cards,
+// coloured and iconed by health and sync. Clicking a node selects it.
+import { useMemo } from 'react';
+import type { ResourceNode, ResourceStatus } from '../api/types';
+import { HealthIcon, SyncIcon, kindLabel } from '../common/icons';
+import { buildTree, edgePath, layoutTree, NODE_H, NODE_W, type TreeNode } from './tree-layout';
+
+interface Props {
+  root: ResourceNode;
+  nodes: readonly ResourceNode[];
+  managed: readonly ResourceStatus[];
+  selected: string | undefined;
+  onSelect: (node: ResourceNode, id: string) => void;
+}
+
+export function ResourceTree({ root, nodes, managed, selected, onSelect }: Props): React.JSX.Element {
+  const layout = useMemo(() => layoutTree(buildTree(root, nodes, managed)), [root, nodes, managed]);
+  const pad = 16;
+  return (
+    <div className="tree-scroll" data-testid="resource-tree">
+      <div className="tree" style={{ width: layout.width + 2 * pad, height: layout.height + 2 * pad }}>
+        <svg className="tree-edges" width={layout.width + 2 * pad} height={layout.height + 2 * pad} aria-hidden="true">
+          <g transform={`translate(${pad},${pad})`}>
+            {layout.edges.map((e) => <path key={`${e.from.id}>${e.to.id}`} d={edgePath(e.from, e.to)} className={`edge health-${e.to.node.health?.status ?? 'none'}`} />)}
+          </g>
+        </svg>
+        {layout.nodes.map((t) => <NodeCard key={t.id} t={t} pad={pad} selected={selected === t.id} onSelect={onSelect} />)}
+      </div>
+    </div>
+  );
+}
+
+function NodeCard({ t, pad, selected, onSelect }: { t: TreeNode; pad: number; selected: boolean; onSelect: Props['onSelect'] }): React.JSX.Element {
+  const n = t.node;
+  const health = n.health?.status;
+  const info = n.info?.map((i) => i.value).join(' · ');
+  return (
+    <button type="button" className={`node${selected ? ' selected' : ''} node-health-${health ?? 'none'}${n.status === 'OutOfSync' ? ' node-outofsync' : ''}${t.depth === 0 ? ' node-root' : ''}`}
+      style={{ left: t.x + pad, top: t.y + pad, width: NODE_W, height: NODE_H }}
+      onClick={() => { onSelect(n, t.id); }} data-kind={n.kind} data-name={n.name} data-health={health ?? ''} data-sync={n.status ?? ''}
+      title={`${n.kind} ${n.namespace ? `${n.namespace}/` : ''}${n.name}${n.health?.message ? `\n${n.health.message}` : ''}`}>
+      <span className={`kind kind-${kindLabel(n.kind)}`}>{kindLabel(n.kind)}</span>
+      <span className="node-text">
+        <span className="node-name">{n.name}</span>
+        <span className="node-sub">{n.kind}{info ? ` · ${info}` : ''}</span>
+      </span>
+      <span className="node-status">
+        {health && <HealthIcon status={health} size={15} />}
+        {n.status && <SyncIcon status={n.status} size={15} />}
+      </span>
+    </button>
+  );
+}
