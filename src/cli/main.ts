@@ -7,6 +7,8 @@ import { installCommand } from './install.js';
 import { runCommand } from './run.js';
 import { sealCommand } from './seal.js';
 import { describeError } from './errors.js';
+import { appCommand } from './app/index.js';
+import { loginCommand, logoutCommand } from './login.js';
 
 export function program(): Command {
   const p = new Command('fjord')
@@ -19,6 +21,9 @@ export function program(): Command {
   p.addCommand(runCommand());
   p.addCommand(sealCommand());
   p.addCommand(demoCommand());
+  p.addCommand(appCommand());
+  p.addCommand(loginCommand());
+  p.addCommand(logoutCommand());
   return p;
 }
 

@@ -1,0 +1,50 @@
+// After `sync` or `rollback` started an operation: wait for that operation (not an earlier one) to
+// finish, print its result, and fail with the reasons when it did not succeed.
+import type { FjordApiClient } from '../../client/api-client.js';
+import type { Application } from '../../client/types.js';
+import { FailedError } from './command.js';
+import { failureLines, formatResults, shortRevision } from './format.js';
+import { formatFields } from './table.js';
+import { waitForApplication } from './waiter.js';
+
+const FINISHED = new Set(['Succeeded', 'Failed', 'Error']);
+
+/** The operation started after `before` (whose operationState is an older one, or none) has finished. */
+export function operationFinished(before: Application | undefined): (app: Application | undefined) => boolean {
+  const earlier = before?.status?.operationState?.startedAt;
+  return (app) => {
+    const op = app?.status?.operationState;
+    if (!app || app.operation || !op) return false;
+    return op.startedAt !== earlier && FINISHED.has(op.phase);
+  };
+}
+
+export function formatOperationResult(app: Application): string {
+  const op = app.status?.operationState;
+  if (!op) return '';
+  const fields = formatFields([
+    ['Operation', `Sync${op.operation.initiatedBy.username ? ` by ${op.operation.initiatedBy.username}` : ''}`],
+    ['Phase', op.phase],
+    ['Message', op.message || '-'],
+    ['Revision', shortRevision(op.syncResult?.revision ?? op.operation.sync.revision) || '-'],
+    ['Started', op.startedAt],
+    ['Finished', op.finishedAt ?? '-'],
+  ]);
+  const results = op.syncResult?.resources ?? [];
+  return results.length > 0 ? `${fields}\n${formatResults(results)}` : fields;
+}
+
+export interface AwaitOptions {
+  readonly timeoutMs: number;
+  readonly quiet?: boolean;
+}
+
+/** Waits, prints the result table on stdout, and throws (exit 1) with the failures when it failed. */
+export async function awaitOperation(client: FjordApiClient, name: string, before: Application | undefined, opts: AwaitOptions): Promise<number> {
+  const app = await waitForApplication(client, name, operationFinished(before), { timeoutMs: opts.timeoutMs, what: 'to finish its operation' });
+  if (!app) throw new FailedError(`application ${name} was deleted during the operation`);
+  if (!opts.quiet) process.stdout.write(formatOperationResult(app));
+  const phase = app.status?.operationState?.phase;
+  if (phase !== 'Succeeded') throw new FailedError(`operation on application ${name} ${phase === 'Error' ? 'errored' : 'failed'}:\n  ${failureLines(app).join('\n  ')}`);
+  return 0;
+}
