@@ -10,7 +10,7 @@ import { createInformer, type Informer, type WatchEventType } from '../../kube/w
 import type { Logger } from '../../util/log.js';
 import { ANNOTATION_PREFIX } from './crypto.js';
 import { SEALED_SECRET_API_VERSION, SEALED_SECRET_PLURAL, ensureSealedSecretCrd } from './crd.js';
-import { loadOrCreateSealingKeys, type SealingKey } from './keys.js';
+import { DEFAULT_KEY_RENEW_PERIOD_MS, KeyRing } from './key-ring.js';
 import { unsealSecret, type SealedSecretObject, type UnsealedSecret } from './sealed-secret.js';
 
 export const FIELD_MANAGER = 'fjord-sealed-secrets';
@@ -26,6 +26,8 @@ export interface SealedSecretsControllerOptions {
   keyBits?: number;
   /** Parallel reconciles; default 4. */
   concurrency?: number;
+  /** Bitnami's --key-renew-period: a new sealing key when the newest is older than this; 0 disables. Default 30 days. */
+  keyRenewPeriodMs?: number;
 }
 
 export interface SyncedCondition {
@@ -73,8 +75,9 @@ export class SealedSecretsController {
   private readonly queue: WorkQueue;
   private readonly informer: Informer;
   private readonly secrets: Informer;
+  private keyRing: KeyRing | undefined;
 
-  private constructor(private readonly opts: SealedSecretsControllerOptions, private readonly keys: readonly SealingKey[]) {
+  private constructor(private readonly opts: SealedSecretsControllerOptions) {
     const log = opts.log;
     this.events = new EventRecorder(opts.kube, log, FIELD_MANAGER);
     this.queue = new WorkQueue({
@@ -111,28 +114,49 @@ export class SealedSecretsController {
     const log = opts.log.child({ component: 'sealed-secrets' });
     const o = { ...opts, log };
     await ensureSealedSecretCrd(opts.kube, FIELD_MANAGER);
-    const keys = await loadOrCreateSealingKeys(opts.kube, opts.namespace, opts.keyBits ?? 4096, log);
-    const controller = new SealedSecretsController(o, keys);
-    controller.informer.start();
-    controller.secrets.start();
+    const controller = new SealedSecretsController(o);
     try {
+      controller.keyRing = await KeyRing.start({
+        kube: opts.kube, namespace: opts.namespace, log, keyBits: opts.keyBits ?? 4096, fieldManager: FIELD_MANAGER,
+        renewPeriodMs: opts.keyRenewPeriodMs ?? DEFAULT_KEY_RENEW_PERIOD_MS, onChange: () => { controller.retryFailed(); },
+      });
+      controller.informer.start();
+      controller.secrets.start();
       await Promise.all([controller.informer.synced(), controller.secrets.synced()]);
     } catch (e) {
       await controller.stop();
       throw e;
     }
+    const keys = controller.ring().keys();
     log.info('sealed secrets controller started', { keyNamespace: opts.namespace, keys: keys.length, sealingKey: keys[0]?.name });
     return controller;
   }
 
+  private ring(): KeyRing {
+    if (!this.keyRing) throw new Error('sealed secrets controller: not started');
+    return this.keyRing;
+  }
+
   /** The certificate of the newest key, the one to seal with (kubeseal --cert). */
   certificatePem(): string {
-    const newest = this.keys[0];
-    if (!newest) throw new Error('sealed secrets controller: no sealing key');
-    return newest.certPem;
+    return this.ring().certificatePem();
+  }
+
+  /** Every sealing key's private key, newest first (all are tried when unsealing). */
+  privateKeys(): string[] {
+    return this.ring().privateKeys();
+  }
+
+  /** A new key may open SealedSecrets that failed before (e.g. a key brought in after them). */
+  private retryFailed(): void {
+    for (const ss of this.informer.list() as unknown as LiveSealedSecret[]) {
+      const synced = ss.status?.conditions?.find((c) => c.type === 'Synced');
+      if (synced?.status === 'False' && ss.metadata.namespace) this.queue.add(`${ss.metadata.namespace}/${ss.metadata.name}`);
+    }
   }
 
   async stop(): Promise<void> {
+    await this.keyRing?.stop();
     await this.secrets.stop();
     await this.informer.stop();
     await this.queue.shutdown();
@@ -155,7 +179,7 @@ export class SealedSecretsController {
 
     let secret: UnsealedSecret;
     try {
-      secret = unsealSecret(this.keys.map((k) => k.keyPem), ss);
+      secret = unsealSecret(this.privateKeys(), ss);
     } catch (e) {
       // UnsealError (and key parsing) messages name keys and scopes, never values.
       const message = `Failed to unseal: ${errorMessage(e)}`;

@@ -1,7 +1,8 @@
 // Sealing keys kept as Bitnami does: TLS Secrets in the controller's namespace labelled
 // sealedsecrets.bitnami.com/sealed-secrets-key=active (tls.crt = PEM certificate, tls.key = PEM RSA
-// private key). All of them unseal; the newest (by creationTimestamp) seals. When there is none, one is
-// generated, so a key Secret brought from a Bitnami controller (bring-your-own-key) is simply used.
+// private key). All of them unseal; the newest (by creationTimestamp) seals. key-ring.ts watches them,
+// generates the first and renews on schedule; a key Secret brought from a Bitnami controller (or made
+// with openssl: bring-your-own-key) is simply used.
 import { createPrivateKey } from 'node:crypto';
 import { createSelfSignedRsa } from '../../dev/pki.js';
 import type { KubeClient, KubeObject } from '../../kube/client.js';
@@ -24,7 +25,9 @@ interface SecretObject extends KubeObject {
   data?: Record<string, string>;
 }
 
-function fromSecret(s: SecretObject, log: Logger): SealingKey | undefined {
+/** The key in a key Secret, or undefined (with a warning naming the Secret) when it lacks tls.crt or tls.key. */
+export function sealingKeyFromSecret(obj: KubeObject, log: Logger): SealingKey | undefined {
+  const s = obj as SecretObject;
   const name = s.metadata?.name ?? '';
   const crt = s.data?.['tls.crt'];
   const key = s.data?.['tls.key'];
@@ -41,9 +44,8 @@ function newestFirst(a: SealingKey, b: SealingKey): number {
   return a.name < b.name ? 1 : a.name > b.name ? -1 : 0;
 }
 
-export async function listSealingKeys(kube: KubeClient, namespace: string, log: Logger): Promise<SealingKey[]> {
-  const list = await kube.get<{ items?: SecretObject[] }>(`/api/v1/namespaces/${namespace}/secrets`, { query: { labelSelector: `${KEY_LABEL}=${KEY_LABEL_VALUE}` } });
-  return (list.items ?? []).map((s) => fromSecret(s, log)).filter((k): k is SealingKey => k !== undefined).sort(newestFirst);
+export function sortNewestFirst(keys: readonly SealingKey[]): SealingKey[] {
+  return [...keys].sort(newestFirst);
 }
 
 /** Generates a key and stores it as a Bitnami-style key Secret (tls.key as PKCS#1 "RSA PRIVATE KEY"). */
@@ -60,11 +62,4 @@ export async function createSealingKey(kube: KubeClient, namespace: string, bits
   const name = created.metadata?.name ?? '';
   log.info('generated a new sealing key', { namespace, secret: name, bits });
   return { name, creationTimestamp: created.metadata?.creationTimestamp ?? '', certPem: pair.certPem, keyPem };
-}
-
-/** All sealing keys in `namespace`, newest first; generates one when there is none. */
-export async function loadOrCreateSealingKeys(kube: KubeClient, namespace: string, bits: number, log: Logger): Promise<SealingKey[]> {
-  const keys = await listSealingKeys(kube, namespace, log);
-  if (keys.length > 0) return keys;
-  return [await createSealingKey(kube, namespace, bits, log)];
 }
