@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import type { ResourceNode } from '../api/types';
 import { HealthBadge, SyncBadge } from '../common/icons';
 import { navigate, onLinkClick } from '../common/router';
-import { repoLabel, resourceId, shortSha, timeAgo } from '../common/format';
+import { clusterLabel, repoLabel, resourceId, shortSha, timeAgo } from '../common/format';
 import { useApp } from './useApp';
 import { useActions } from './useActions';
 import { ResourceTree } from './ResourceTree';
@@ -54,7 +54,7 @@ export function AppPage({ name, node }: { name: string; node: string | undefined
         <div><dt>Repository</dt><dd title={src?.repoURL}>{repoLabel(src?.repoURL)}</dd></div>
         <div><dt>Path</dt><dd>{src?.path ?? src?.chart ?? '/'}</dd></div>
         <div><dt>Target</dt><dd>{src?.targetRevision ?? 'HEAD'} <span className="mono muted">{shortSha(st?.sync?.revision)}</span></dd></div>
-        <div><dt>Destination</dt><dd>{a.spec.destination?.name ?? a.spec.destination?.server ?? ''} · {a.spec.destination?.namespace ?? ''}</dd></div>
+        <div><dt>Destination</dt><dd>{clusterLabel(a.spec.destination)} · {a.spec.destination?.namespace ?? ''}</dd></div>
         <div><dt>Auto-sync</dt><dd>{a.spec.syncPolicy?.automated ? `on${a.spec.syncPolicy.automated.prune ? ', prune' : ''}${a.spec.syncPolicy.automated.selfHeal ? ', self-heal' : ''}` : 'off'}</dd></div>
         <div><dt>Reconciled</dt><dd>{timeAgo(st?.reconciledAt)} <span className={`live-dot${d.live ? ' on' : ''}`} title={d.live ? 'Live' : 'Reconnecting…'} /></dd></div>
       </dl>

@@ -1,6 +1,6 @@
 // The resource tree as a left-to-right graph: SVG edges under absolutely placed HTML node cards,
 // coloured and iconed by health and sync. Clicking a node selects it.
-import { useMemo } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import type { ResourceNode, ResourceStatus } from '../api/types';
 import { HealthIcon, SyncIcon, kindLabel } from '../common/icons';
 import { buildTree, edgePath, layoutTree, NODE_H, NODE_W, type TreeNode } from './tree-layout';
@@ -16,8 +16,15 @@ interface Props {
 export function ResourceTree({ root, nodes, managed, selected, onSelect }: Props): React.JSX.Element {
   const layout = useMemo(() => layoutTree(buildTree(root, nodes, managed)), [root, nodes, managed]);
   const pad = 16;
+  const scroller = useRef<HTMLDivElement>(null);
+  const rootY = layout.root.y;
+  // Start with the Application in view: on a tall tree (or a short window) it sits mid-way down.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el) el.scrollTop = Math.max(0, rootY + pad + NODE_H / 2 - el.clientHeight / 2);
+  }, [rootY]);
   return (
-    <div className="tree-scroll" data-testid="resource-tree">
+    <div ref={scroller} className="tree-scroll" data-testid="resource-tree">
       <div className="tree" style={{ width: layout.width + 2 * pad, height: layout.height + 2 * pad }}>
         <svg className="tree-edges" width={layout.width + 2 * pad} height={layout.height + 2 * pad} aria-hidden="true">
           <g transform={`translate(${pad},${pad})`}>

@@ -17,7 +17,7 @@ export interface TreeNode {
 
 export interface TreeLayout { root: TreeNode; nodes: TreeNode[]; edges: { from: TreeNode; to: TreeNode }[]; width: number; height: number }
 
-export const NODE_W = 232;
+export const NODE_W = 256;
 export const NODE_H = 54;
 const COL_GAP = 64;
 const ROW_GAP = 14;

@@ -30,8 +30,20 @@ export function resourceId(r: ResourceKey): string {
 /** A short label for a repository URL: host-less path without `.git`. */
 export function repoLabel(url: string | undefined): string {
   if (!url) return '';
-  const m = /^(?:[a-z+]+:\/\/)?(?:[^@/]+@)?[^/:]+[:/](.*?)(?:\.git)?\/?$/i.exec(url);
-  return m?.[1] ?? url;
+  const scp = /^[^@/:]+@[^/:]+:(.+?)(?:\.git)?\/?$/.exec(url);
+  if (scp?.[1]) return scp[1];
+  try {
+    return new URL(url).pathname.replace(/^\/+/, '').replace(/(\.git)?\/?$/, '') || url;
+  } catch {
+    return url;
+  }
+}
+
+/** The destination cluster as people say it: its name, or `in-cluster` for the local API server. */
+export function clusterLabel(d: { server?: string; name?: string } | undefined): string {
+  if (d?.name) return d.name;
+  if (!d?.server || d.server === 'https://kubernetes.default.svc') return 'in-cluster';
+  return d.server.replace(/^https?:\/\//, '');
 }
 
 /**

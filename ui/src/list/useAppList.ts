@@ -51,9 +51,19 @@ export function useAppList(q: ListQuery): AppListState {
     fetchPage(true);
   }, [fetchPage]);
 
-  useEffect(() => watchApplications({ projects: q.projects }, (e) => {
-    setItems((prev) => applyEvent(prev, e, q, done.current));
-  }, setLive), [key]);
+  // Events come in bursts (the stream starts with every Application's current state): apply them in
+  // batches, a few times a second, instead of re-rendering 5,000 times.
+  useEffect(() => {
+    let queue: StreamEvent[] = [];
+    const flush = setInterval(() => {
+      if (queue.length === 0) return;
+      const batch = queue;
+      queue = [];
+      setItems((prev) => applyEvents(prev, batch, q, done.current));
+    }, 250);
+    const stop = watchApplications({ projects: q.projects }, (e) => { queue.push(e); }, setLive);
+    return () => { stop(); clearInterval(flush); };
+  }, [key]);
 
   const loadMore = useCallback(() => { fetchPage(false); }, [fetchPage]);
   return { items, total, loading, error, live, loadMore };
@@ -76,19 +86,21 @@ export function matches(app: Application, q: ListQuery): boolean {
   return !q.search || app.metadata.name.includes(q.search);
 }
 
-function applyEvent(prev: Application[], e: StreamEvent, q: ListQuery, allLoaded: boolean): Application[] {
-  const name = e.application.metadata.name;
-  const i = prev.findIndex((a) => a.metadata.name === name);
-  const keep = e.type !== 'DELETED' && matches(e.application, q);
-  if (i >= 0) {
-    if (!keep) return prev.filter((_, j) => j !== i);
-    const next = prev.slice();
-    next[i] = e.application;
-    return next;
+/** Applies a batch of stream events: updates and removals in place; additions only inside the loaded range. */
+function applyEvents(prev: Application[], events: readonly StreamEvent[], q: ListQuery, allLoaded: boolean): Application[] {
+  const byKey = new Map(prev.map((a) => [a.metadata.name, a]));
+  const last = prev[prev.length - 1]?.metadata.name;
+  let changed = false;
+  for (const e of events) {
+    const name = e.application.metadata.name;
+    const had = byKey.get(name);
+    const keep = e.type !== 'DELETED' && matches(e.application, q);
+    if (!keep) { if (had) { byKey.delete(name); changed = true; } continue; }
+    // Not loaded yet and beyond the last loaded page: its page brings it.
+    if (!had && !allLoaded && last !== undefined && name > last) continue;
+    if (had?.metadata.resourceVersion !== undefined && had.metadata.resourceVersion === e.application.metadata.resourceVersion) continue;
+    byKey.set(name, e.application);
+    changed = true;
   }
-  if (!keep) return prev;
-  // Not loaded yet: insert only when it sorts inside what is loaded, else its page brings it.
-  const last = prev[prev.length - 1];
-  if (!allLoaded && last !== undefined && name > last.metadata.name) return prev;
-  return [...prev, e.application].sort(byName);
+  return changed ? [...byKey.values()].sort(byName) : prev;
 }
