@@ -10,8 +10,9 @@ say() { echo "bootstrap: $*" >&2; }
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian packages: git and its http-backend, sshd for the SSH Git server, age for secret fixtures.
-debs=(git openssh-server openssh-client age ca-certificates)
+# Debian packages: git and its http-backend, sshd for the SSH Git server, age for secret fixtures,
+# chromium for the web UI's browser tests (driven by playwright-core).
+debs=(git openssh-server openssh-client age ca-certificates chromium)
 missing=()
 for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -32,6 +33,16 @@ if [ "$(as_root getent shadow git | cut -d: -f2)" != '*' ]; then as_root usermod
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# The web UI (ui/, its own npm package) that fjord run serves: installed and built when changed.
+if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  say "installing the web UI's npm packages"
+  npm --prefix ui ci --no-audit --no-fund --loglevel=error
+fi
+if [ ! -f ui/dist/index.html ] || [ -n "$(find ui/src ui/index.html ui/vite.config.ts ui/package-lock.json -newer ui/dist/index.html -print -quit)" ]; then
+  say "building the web UI"
+  npm --prefix ui run build --silent >/dev/null
 fi
 
 # TypeScript build for the fjord command.
