@@ -10,8 +10,14 @@ import { crdsInstalled, install } from '../install/install.js';
 import type { KubeClient } from '../kube/client.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { kubeClient, type KubeOptions } from './kube-options.js';
-import { SealedSecretsController } from '../secrets/sealed/controller.js';
-import { FjordHttpServer } from '../server/http.js';
+import { FIELD_MANAGER as SEALED_FIELD_MANAGER, SealedSecretsController } from '../secrets/sealed/controller.js';
+import { sealedSecretsRoutes } from '../secrets/sealed/http-routes.js';
+import { publishControllerService } from '../secrets/sealed/service.js';
+import { FjordHttpServer, type Route } from '../server/http.js';
+import { ApiServer } from '../server/api/server.js';
+import { Metrics } from '../server/metrics.js';
+import { uiRoute } from '../server/ui-static.js';
+import { existsSync } from 'node:fs';
 
 interface RunOptions extends KubeOptions {
   compat?: string;
@@ -24,15 +30,17 @@ interface RunOptions extends KubeOptions {
   roles: string;
   port: string;
   address: string;
+  keyRenewPeriod: string;
+  uiDir?: string;
 }
 
-export const ROLES = ['controller', 'sealed-secrets'] as const;
+export const ROLES = ['controller', 'server', 'sealed-secrets'] as const;
 type Role = (typeof ROLES)[number];
 
 function parseRoles(value: string): Set<Role> {
   const roles = value.split(',').map((r) => r.trim()).filter((r) => r !== '');
   const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
-  if (unknown.length > 0) throw new Error(`--roles: unknown role ${unknown.join(', ')} (known: ${ROLES.join(', ')}; the API server, UI and webhooks are not built yet)`);
+  if (unknown.length > 0) throw new Error(`--roles: unknown role ${unknown.join(', ')} (known: ${ROLES.join(', ')})`);
   return new Set(roles as Role[]);
 }
 
@@ -81,6 +89,19 @@ function stopRequested(): Promise<string> {
   });
 }
 
+/** The web UI's files: --ui-dir, else ui/dist of this package when it was built. */
+function uiDir(flag: string | undefined): string | undefined {
+  if (flag) return flag;
+  const built = join(import.meta.dirname, '..', '..', 'ui', 'dist');
+  return existsSync(join(built, 'index.html')) ? built : undefined;
+}
+
+function serverRoutes(api: ApiServer | undefined, uiFlag: string | undefined): Route[] {
+  if (!api) return [];
+  const ui = uiDir(uiFlag);
+  return [api.apiRoute, api.metricsRoute, ...(ui ? [uiRoute(ui)] : [])];
+}
+
 async function run(o: RunOptions): Promise<void> {
   const stop = stopRequested();
   const flavor = runFlavor(o);
@@ -92,18 +113,28 @@ async function run(o: RunOptions): Promise<void> {
       await install(kube, flavor);
     }
     const roles = parseRoles(o.roles);
+    const metrics = new Metrics();
     const config = await loadConfig(kube, flavor, o, log);
     const manager = roles.has('controller')
-      ? await ControllerManager.start({ kube, flavor, config, cacheDir: o.cacheDir ?? join(homedir(), '.cache', 'fjord'), log, allowFileRepos: o.allowFileRepos ?? false })
+      ? await ControllerManager.start({
+        kube, flavor, config, cacheDir: o.cacheDir ?? join(homedir(), '.cache', 'fjord'), log, allowFileRepos: o.allowFileRepos ?? false,
+        observe: { reconcile: (s, ok) => { metrics.reconcileDuration.observe({ result: ok ? 'success' : 'error' }, s); metrics.reconcileTotal.inc({ result: ok ? 'success' : 'error' }); }, git: (...a) => { metrics.observeGit(...a); } },
+      })
       : undefined;
-    const sealed = roles.has('sealed-secrets') ? await SealedSecretsController.start({ kube, namespace: flavor.namespace, log: log.child({ role: 'sealed-secrets' }) }) : undefined;
+    if (manager) metrics.watchQueue(() => manager.queueDepth());
+    const api = roles.has('server') ? await ApiServer.start({ kube, flavor, log: log.child({ role: 'server' }), metrics, controller: () => manager?.deps }) : undefined;
+    const keyRenewPeriodMs = durationFlag(o.keyRenewPeriod, 'key-renew-period');
+    const sealed = roles.has('sealed-secrets') ? await SealedSecretsController.start({ kube, namespace: flavor.namespace, log: log.child({ role: 'sealed-secrets' }), ...(keyRenewPeriodMs !== undefined ? { keyRenewPeriodMs } : {}) }) : undefined;
     const port = Number.parseInt(o.port, 10);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${o.port}: not a port number`);
-    const http = await FjordHttpServer.start({ host: o.address, port, ...(sealed ? { certificatePem: () => sealed.certificatePem() } : {}) });
+    const http = await FjordHttpServer.start({ host: o.address, port, routes: [...(sealed ? [sealedSecretsRoutes(sealed)] : []), ...serverRoutes(api, o.uiDir)], onError: (e) => { log.error('HTTP request failed', { error: (e as Error).message }); } });
+    const podIp = process.env['POD_IP'];
+    if (sealed && podIp) await publishControllerService({ kube, namespace: flavor.namespace, podIp, port: Number(new URL(http.url).port), fieldManager: SEALED_FIELD_MANAGER });
     log.info('running', { roles: [...roles].join(','), http: http.url });
     const signal = await stop;
     log.info('stopping', { signal });
     await http.stop();
+    await api?.stop();
     await sealed?.stop();
     await manager?.stop();
     log.info('stopped');
@@ -126,6 +157,8 @@ export function runCommand(): Command {
     .option('--allow-file-repos', 'allow file:// repository URLs (tests and demos only)')
     .option('--port <port>', 'HTTP port for health and /v1/cert.pem (0 = any free port)', '8080')
     .option('--address <ip>', 'address the HTTP port listens on', '127.0.0.1')
+    .option('--key-renew-period <duration>', 'sealed-secrets: a new sealing key when the newest is older than this (e.g. 720h; 0 disables)', '720h')
+    .option('--ui-dir <path>', 'folder of the built web UI (default: ui/dist of this package)')
     .option('--roles <list>', `roles to run, comma-separated: ${ROLES.join(', ')}`, ROLES.join(','))
     .action(run);
 }
