@@ -74,3 +74,11 @@ test('requests from no known provider get 400, other methods 405, broken JSON 40
   assert.match(String(broken.json['error']), /github webhook: the payload is not JSON/);
   assert.deepEqual(srv.pushed, []);
 });
+
+test('a failure while matching is answered 500 with the cause, and nothing is refreshed', async (t) => {
+  const srv = await startWebhookServer(t, { apps: () => { throw new Error('informer not synced'); } });
+  const res = await srv.post({ 'x-fjord-event': 'push' }, fixture('generic.json'));
+  assert.equal(res.status, 500);
+  assert.equal(res.json['error'], 'webhook failed: informer not synced');
+  assert.deepEqual(srv.pushed, []);
+});

@@ -75,33 +75,44 @@ function byRepository(matches: readonly MatchedApp[]): Map<string, { url: string
 
 const KNOWN_HEADERS = 'X-GitHub-Event, X-Gitlab-Event, X-Event-Key (Bitbucket), X-Gitea-Event, X-Gogs-Event or X-Fjord-Event/X-Fjord-Signature';
 
+/** The request handler; it never rejects (a failure is answered 500 and logged). */
 export function webhookHandler(opts: WebhookHandlerOptions): WebhookRequestHandler {
   const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return async (req, res) => {
-    if (req.method !== 'POST') { send(res, 405, { error: 'webhooks are POST requests' }, { allow: 'POST' }); return; }
-    const body = await readBody(req, max);
-    if (body === undefined) { send(res, 413, { error: `webhook payload larger than ${max} bytes` }, { connection: 'close' }); return; }
-    const h = headersOf(req);
-    const spec = detectProvider(h);
-    if (!spec) { send(res, 400, { error: `unknown webhook: expected one of ${KNOWN_HEADERS}` }); return; }
-    const refusal = refusalReason(spec, h, body, opts.secrets());
-    if (refusal !== undefined) {
-      opts.log.warn('webhook refused', { provider: spec.provider, reason: refusal, remote: req.socket.remoteAddress });
-      send(res, 401, { provider: spec.provider, error: `${spec.provider} webhook: ${refusal}` });
-      return;
-    }
-    const event = spec.event(h);
-    if (!spec.pushEvents.has(event)) { send(res, 200, { provider: spec.provider, ignored: `event "${event}" is not a push` }); return; }
-    let events: PushEvent[];
     try {
-      events = spec.parse(parsePayload(body, h('content-type')));
+      await handle(req, res, opts, max);
     } catch (e) {
-      send(res, 400, { provider: spec.provider, error: `${spec.provider} webhook: the payload is not JSON: ${(e as Error).message}` });
-      return;
+      opts.log.error('webhook failed', { error: (e as Error).message });
+      if (!res.headersSent) send(res, 500, { error: `webhook failed: ${(e as Error).message}` });
+      else res.end();
     }
-    if (events.length === 0) { send(res, 200, { provider: spec.provider, ignored: 'the payload names no repository URL and ref' }); return; }
-    await refresh(spec, events, res, opts);
   };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, opts: WebhookHandlerOptions, max: number): Promise<void> {
+  if (req.method !== 'POST') { send(res, 405, { error: 'webhooks are POST requests' }, { allow: 'POST' }); return; }
+  const body = await readBody(req, max);
+  if (body === undefined) { send(res, 413, { error: `webhook payload larger than ${max} bytes` }, { connection: 'close' }); return; }
+  const h = headersOf(req);
+  const spec = detectProvider(h);
+  if (!spec) { send(res, 400, { error: `unknown webhook: expected one of ${KNOWN_HEADERS}` }); return; }
+  const refusal = refusalReason(spec, h, body, opts.secrets());
+  if (refusal !== undefined) {
+    opts.log.warn('webhook refused', { provider: spec.provider, reason: refusal, remote: req.socket.remoteAddress });
+    send(res, 401, { provider: spec.provider, error: `${spec.provider} webhook: ${refusal}` });
+    return;
+  }
+  const event = spec.event(h);
+  if (!spec.pushEvents.has(event)) { send(res, 200, { provider: spec.provider, ignored: `event "${event}" is not a push` }); return; }
+  let events: PushEvent[];
+  try {
+    events = spec.parse(parsePayload(body, h('content-type')));
+  } catch (e) {
+    send(res, 400, { provider: spec.provider, error: `${spec.provider} webhook: the payload is not JSON: ${(e as Error).message}` });
+    return;
+  }
+  if (events.length === 0) { send(res, 200, { provider: spec.provider, ignored: 'the payload names no repository URL and ref' }); return; }
+  await refresh(spec, events, res, opts);
 }
 
 /** Why the request is refused (401), or undefined when it is signed right or needs no signature. */

@@ -27,12 +27,12 @@ export function application(name: string, source: Record<string, unknown>, annot
   return { apiVersion: 'fjord.dev/v1alpha1', kind: 'Application', metadata: { name, namespace: 'fjord', annotations }, spec: { project: 'default', source } };
 }
 
-export async function startWebhookServer(t: TestContext, opts: { secrets?: WebhookSecrets; apps: KubeObject[]; maxBodyBytes?: number }): Promise<WebhookTestServer> {
+export async function startWebhookServer(t: TestContext, opts: { secrets?: WebhookSecrets; apps: KubeObject[] | (() => KubeObject[]); maxBodyBytes?: number }): Promise<WebhookTestServer> {
   const pushed: Pushed[] = [];
   const logs: string[] = [];
   const handler = webhookHandler({
     secrets: () => opts.secrets ?? {},
-    applications: () => opts.apps,
+    applications: typeof opts.apps === 'function' ? opts.apps : () => opts.apps as KubeObject[],
     repositoryPushed: (repoUrl, appKeys) => { pushed.push({ repoUrl, appKeys }); return Promise.resolve(); },
     log: createLogger({ write: (l) => { logs.push(l); } }),
     ...(opts.maxBodyBytes !== undefined ? { maxBodyBytes: opts.maxBodyBytes } : {}),
