@@ -1,0 +1,102 @@
+// Fjord under test: `fjord run --roles controller` as a child process (from the working tree's
+// sources through tsx) at its default settings, one Application per app.
+import { join } from 'node:path';
+import { FJORD } from '../../src/api/flavor.js';
+import { install } from '../../src/install/install.js';
+import type { KubeObject } from '../../src/kube/client.js';
+import type { Informer } from '../../src/kube/watch.js';
+import { Child } from './child.js';
+import { APPS_NS, LATENCY_NS, appName, appPath } from './workload.js';
+import { createAll, startInformer, type ToolContext, type ToolUnderTest } from './tool.js';
+
+const APPS = `/apis/${FJORD.group}/${FJORD.version}/namespaces/${FJORD.namespace}/applications`;
+
+interface AppStatus { sync?: { status?: string; revision?: string }; health?: { status?: string } }
+
+const ready = (app: KubeObject | undefined, revision: string): boolean => {
+  const s = app?.['status'] as AppStatus | undefined;
+  return s?.sync?.status === 'Synced' && s.sync.revision === revision && s.health?.status === 'Healthy';
+};
+
+function application(name: string, repoURL: string, path: string, namespace: string): KubeObject {
+  return {
+    apiVersion: `${FJORD.group}/${FJORD.version}`, kind: 'Application', metadata: { name, namespace: FJORD.namespace },
+    spec: {
+      project: 'default',
+      source: { repoURL, targetRevision: 'main', path },
+      destination: { server: 'https://kubernetes.default.svc', namespace },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    },
+  };
+}
+
+export class FjordUnderTest implements ToolUnderTest {
+  readonly name = 'Fjord' as const;
+  readonly settings = 'fjord run --roles controller at its defaults (ls-remote every 3 s, watches for drift, no webhook)';
+
+  private constructor(private readonly ctx: ToolContext, private readonly child: Child, private readonly apps: Informer) {}
+
+  static async start(ctx: ToolContext): Promise<FjordUnderTest> {
+    await install(ctx.kube, FJORD);
+    const node = ['--import', 'tsx', ...(ctx.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(ctx.workDir, 'fjord-cpu-prof')}`] : [])];
+    const child = Child.start('fjord run', process.execPath, [
+      ...node, join(ctx.root, 'bench', 'fjord-cli.ts'), 'run', '--kubeconfig', ctx.kubeconfig, '--roles', 'controller',
+      '--port', '0', '--cache-dir', join(ctx.workDir, 'fjord-cache'), '--log-format', 'json',
+    ], { logFile: join(ctx.workDir, 'fjord.log'), cwd: ctx.root });
+    try {
+      await child.waitForLog(/"running"/, 120_000);
+      const apps = await startInformer(ctx.kube, APPS);
+      return new FjordUnderTest(ctx, child, apps);
+    } catch (e) {
+      await child.stop();
+      throw e;
+    }
+  }
+
+  /** The base URL of fjord run's HTTP port, from its "running" log line. */
+  httpUrl(): string | undefined {
+    return /"http":"(http:\/\/[^"]+)"/.exec(this.child.output())?.[1];
+  }
+
+  /**
+   * Tells fjord run about a push through `POST /api/webhook` with a generic payload; false when the
+   * endpoint is not there (yet) or refuses it.
+   */
+  async webhook(repoURL: string): Promise<boolean> {
+    const base = this.httpUrl();
+    if (base === undefined) return false;
+    try {
+      const res = await fetch(`${base}/api/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ repository: repoURL, ref: 'refs/heads/main' }) });
+      await res.arrayBuffer();
+      return res.ok;
+    } catch {
+      return false;
+    }
+  }
+
+  pids(): number[] {
+    return [this.child.pid];
+  }
+
+  async createApps(n: number, repoURL: string): Promise<void> {
+    const objs = Array.from({ length: n }, (_, i) => application(appName(i), repoURL, appPath(i), APPS_NS));
+    await createAll(this.ctx.kube, APPS, objs);
+  }
+
+  async createLatencyApp(repoURL: string): Promise<void> {
+    await this.ctx.kube.create(APPS, application('latency', repoURL, 'latency', LATENCY_NS));
+  }
+
+  readyApps(revision: string): number {
+    return this.apps.list().filter((a) => a.metadata?.name !== 'latency' && ready(a, revision)).length;
+  }
+
+  latencyAppReady(revision: string): boolean {
+    return ready(this.apps.get(FJORD.namespace, 'latency'), revision);
+  }
+
+  async stop(): Promise<void> {
+    await this.apps.stop();
+    await this.child.stop();
+  }
+}

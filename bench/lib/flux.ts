@@ -1,0 +1,120 @@
+// Flux under test: source-controller and kustomize-controller built from the Go module proxy
+// (tools/flux, `scripts/build-go.sh flux`), run as local processes against the cluster with their
+// CRDs from the module cache; one GitRepository and one Kustomization per app.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeObject } from '../../src/kube/client.js';
+import type { Informer } from '../../src/kube/watch.js';
+import { freePorts, LOOPBACK } from '../../src/dev/net.js';
+import { Child } from './child.js';
+import { APPS_NS, LATENCY_NS, appName, appPath } from './workload.js';
+import { createAll, startInformer, type ToolContext, type ToolUnderTest } from './tool.js';
+
+const NS = 'flux-system';
+const GITREPOS = `/apis/source.toolkit.fluxcd.io/v1/namespaces/${NS}/gitrepositories`;
+const KUSTOMIZATIONS = `/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/${NS}/kustomizations`;
+
+export interface FluxSettings {
+  /** GitRepository spec.interval (how often each one fetches). */
+  readonly sourceInterval: string;
+  /** Kustomization spec.interval (how often each one re-applies, which is when drift is corrected). */
+  readonly kustomizationInterval: string;
+}
+
+/** Builds the Flux controllers once (skipped when built) and returns the folder of binaries and CRDs. */
+export function buildFlux(root: string): string {
+  execFileSync('bash', [join(root, 'scripts', 'build-go.sh'), 'flux'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const bin = join(root, '.kube-bin', 'bin');
+  for (const f of ['source-controller', 'kustomize-controller', 'flux-crds']) {
+    if (!existsSync(join(bin, f))) throw new Error(`${join(bin, f)} is missing after scripts/build-go.sh flux`);
+  }
+  return bin;
+}
+
+const readyAt = (k: KubeObject | undefined, revision: string): boolean => {
+  const st = k?.['status'] as { lastAppliedRevision?: string; conditions?: { type?: string; status?: string }[] } | undefined;
+  return (st?.lastAppliedRevision ?? '').endsWith(revision) && (st?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+};
+
+function gitRepository(name: string, url: string, interval: string): KubeObject {
+  return {
+    apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name, namespace: NS },
+    spec: { url, interval, timeout: '60s', ref: { branch: 'main' } },
+  };
+}
+
+function kustomization(name: string, path: string, namespace: string, interval: string): KubeObject {
+  return {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name, namespace: NS },
+    spec: { interval, path: `./${path}`, prune: true, wait: true, timeout: '2m', targetNamespace: namespace, sourceRef: { kind: 'GitRepository', name } },
+  };
+}
+
+export class FluxUnderTest implements ToolUnderTest {
+  readonly name = 'Flux' as const;
+  readonly settings: string;
+
+  private constructor(private readonly ctx: ToolContext, private readonly flux: FluxSettings, private readonly children: Child[], private readonly ks: Informer) {
+    this.settings = `source-controller and kustomize-controller v1.9.6 at their default concurrency; GitRepository interval ${flux.sourceInterval}, Kustomization interval ${flux.kustomizationInterval}, wait: true, prune: true`;
+  }
+
+  static async start(ctx: ToolContext, bin: string, flux: FluxSettings): Promise<FluxUnderTest> {
+    const kubectl = join(bin, 'kubectl');
+    execFileSync(kubectl, ['--kubeconfig', ctx.kubeconfig, 'apply', '--server-side', '-f', join(bin, 'flux-crds')], { stdio: 'ignore' });
+    execFileSync(kubectl, ['--kubeconfig', ctx.kubeconfig, 'wait', '--for', 'condition=established', '--timeout=60s', '-f', join(bin, 'flux-crds')], { stdio: 'ignore' });
+    await ctx.kube.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    const [m1, h1, storage, m2, h2] = await freePorts(5);
+    const storageDir = join(ctx.workDir, 'flux-artifacts');
+    mkdirSync(storageDir, { recursive: true });
+    const env = { KUBECONFIG: ctx.kubeconfig, RUNTIME_NAMESPACE: NS };
+    const common = ['--enable-leader-election=false', '--log-encoding=json', '--log-level=info'];
+    const children = [
+      Child.start('source-controller', join(bin, 'source-controller'), [
+        ...common, `--metrics-addr=${LOOPBACK}:${m1}`, `--health-addr=${LOOPBACK}:${h1}`,
+        `--storage-path=${storageDir}`, `--storage-addr=${LOOPBACK}:${storage}`, `--storage-adv-addr=${LOOPBACK}:${storage}`,
+      ], { logFile: join(ctx.workDir, 'source-controller.log'), env }),
+      Child.start('kustomize-controller', join(bin, 'kustomize-controller'), [
+        ...common, `--metrics-addr=${LOOPBACK}:${m2}`, `--health-addr=${LOOPBACK}:${h2}`,
+      ], { logFile: join(ctx.workDir, 'kustomize-controller.log'), env }),
+    ];
+    try {
+      for (const c of children) await c.waitForLog(/Starting workers/, 120_000);
+      const ks = await startInformer(ctx.kube, KUSTOMIZATIONS);
+      return new FluxUnderTest(ctx, flux, children, ks);
+    } catch (e) {
+      for (const c of children) await c.stop();
+      throw e;
+    }
+  }
+
+  pids(): number[] {
+    return this.children.map((c) => c.pid);
+  }
+
+  private async create(names: readonly { name: string; path: string; namespace: string }[], repoURL: string): Promise<void> {
+    await createAll(this.ctx.kube, GITREPOS, names.map((a) => gitRepository(a.name, repoURL, this.flux.sourceInterval)));
+    await createAll(this.ctx.kube, KUSTOMIZATIONS, names.map((a) => kustomization(a.name, a.path, a.namespace, this.flux.kustomizationInterval)));
+  }
+
+  async createApps(n: number, repoURL: string): Promise<void> {
+    await this.create(Array.from({ length: n }, (_, i) => ({ name: appName(i), path: appPath(i), namespace: APPS_NS })), repoURL);
+  }
+
+  async createLatencyApp(repoURL: string): Promise<void> {
+    await this.create([{ name: 'latency', path: 'latency', namespace: LATENCY_NS }], repoURL);
+  }
+
+  readyApps(revision: string): number {
+    return this.ks.list().filter((k) => k.metadata?.name !== 'latency' && readyAt(k, revision)).length;
+  }
+
+  latencyAppReady(revision: string): boolean {
+    return readyAt(this.ks.get(NS, 'latency'), revision);
+  }
+
+  async stop(): Promise<void> {
+    await this.ks.stop();
+    for (const c of this.children) await c.stop();
+  }
+}

@@ -1,0 +1,89 @@
+// The results: the table of targets beside measurements, the JSON file and the PNG plots.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cdf, COLORS, linePlot, type Series } from './png.js';
+import { total } from './proc.js';
+import type { BenchOptions, BenchRun, ToolResult } from './runner.js';
+import { distribution, ms, num, ratio, sec, type Row } from './stats.js';
+
+/** The issue's targets. */
+export const TARGETS = {
+  webhookP50Ms: 1000, pollingP50Ms: 5000, driftP50Ms: 1000, coldStartS: 60, floorRatio: 1.5, fluxRatio: 1 / 3,
+  rssMB: 300, steadyCpuPercent: 2, fullScaleObjects: 10_000,
+} as const;
+
+const pushDist = (t?: ToolResult): ReturnType<typeof distribution> | undefined => (t ? distribution(t.push) : undefined);
+const driftDist = (t?: ToolResult): ReturnType<typeof distribution> | undefined => (t ? distribution(t.drift.map((d) => d.ms)) : undefined);
+const pollingVerbs = (r: Record<string, number>): number => (r['GET'] ?? 0) + (r['LIST'] ?? 0);
+
+function latencyRows(label: string, f: ReturnType<typeof distribution> | undefined, x: ReturnType<typeof distribution> | undefined, targetMs: number): Row[] {
+  const p50Met = f && f.n > 0 ? f.p50 !== null && f.p50 <= targetMs : undefined;
+  return [
+    { metric: `${label} p50 (n=${f?.n ?? 0}${x ? `; Flux n=${x.n}` : ''})`, fjord: ms(f?.p50), flux: x ? ms(x.p50) : '', ratio: ratio(f?.p50, x?.p50), target: `≤ ${targetMs} ms`, ...(p50Met === undefined ? {} : { met: p50Met }) },
+    { metric: `${label} p95`, fjord: ms(f?.p95), flux: x ? ms(x.p95) : '', ratio: ratio(f?.p95, x?.p95) },
+    { metric: `${label} max (timeouts)`, fjord: `${ms(f?.max)} (${f?.timeouts ?? 0})`, flux: x ? `${ms(x.max)} (${x.timeouts})` : '' },
+  ];
+}
+
+function scaleRows(o: BenchOptions, run: BenchRun): Row[] {
+  const f = run.fjord;
+  const x = run.flux;
+  const full = o.apps * o.resources >= TARGETS.fullScaleObjects;
+  const atFull = (met: boolean | undefined): { met?: boolean } => (full && met !== undefined ? { met } : {});
+  const note = full ? '' : ' (target is for 1,000 × 10)';
+  const fc = f?.cold.wallS;
+  const xc = x?.cold.wallS;
+  const floorS = run.floor?.wallS;
+  const rows: Row[] = [
+    { metric: `cold start ${o.apps} × ${o.resources}: all applied and healthy`, fjord: f ? sec(fc ?? null) : 'not measured', flux: x ? (xc === null ? `timeout (${x.cold.readyAtEnd}/${o.apps})` : sec(xc)) : '', ratio: ratio(fc, xc), target: `≤ ${TARGETS.coldStartS} s${note}`, ...atFull(f ? fc !== null && fc !== undefined && fc <= TARGETS.coldStartS : undefined) },
+    { metric: `  floor: kubectl apply --server-side, ${run.floor?.parallel ?? 0} parallel`, fjord: sec(floorS) },
+    { metric: '  cold start / floor', fjord: ratio(fc, floorS), flux: ratio(xc, floorS), target: `≤ ${TARGETS.floorRatio}×`, ...(fc !== null && fc !== undefined && floorS ? { met: fc / floorS <= TARGETS.floorRatio } : {}) },
+    { metric: '  cold start Fjord/Flux', fjord: ratio(fc, xc), target: '≤ 0.33× (≥ 3× faster)', ...(fc !== null && fc !== undefined && xc ? { met: fc / xc <= TARGETS.fluxRatio } : x && xc === null && fc ? { met: true } : {}) },
+    { metric: '  controller CPU seconds during cold start', fjord: num(f?.cold.cpuS, ' s'), flux: num(x?.cold.cpuS, ' s'), ratio: ratio(f?.cold.cpuS, x?.cold.cpuS) },
+    { metric: `  peak RSS (${o.apps * o.resources} objects)`, fjord: num(f?.cold.peakRssMiB, ' MiB', 0), flux: num(x?.cold.peakRssMiB, ' MiB', 0), ratio: ratio(f?.cold.peakRssMiB, x?.cold.peakRssMiB), target: `≤ ${TARGETS.rssMB} MB${note}`, ...atFull(f ? f.cold.peakRssMiB * 1.048576 <= TARGETS.rssMB : undefined) },
+    { metric: `steady state (${f?.steady.seconds ?? x?.steady.seconds ?? 0} s): controller CPU`, fjord: num(f?.steady.cpuPercent, '%', 2), flux: num(x?.steady.cpuPercent, '%', 2), ratio: ratio(f?.steady.cpuPercent, x?.steady.cpuPercent), target: `≤ ${TARGETS.steadyCpuPercent}% of a core`, ...(f ? { met: f.steady.cpuPercent <= TARGETS.steadyCpuPercent } : {}) },
+    { metric: '  RSS', fjord: num(f?.steady.rssMiB, ' MiB', 0), flux: num(x?.steady.rssMiB, ' MiB', 0), ratio: ratio(f?.steady.rssMiB, x?.steady.rssMiB) },
+    { metric: '  API GET+LIST per minute over the idle cluster', fjord: num(f ? pollingVerbs(f.steady.apiPerMinute) : undefined, '', 0), flux: num(x ? pollingVerbs(x.steady.apiPerMinute) : undefined, '', 0), target: '0 (watches only)', ...(f ? { met: pollingVerbs(f.steady.apiPerMinute) <= 2 } : {}) },
+    { metric: '  API requests per minute over the idle cluster (all verbs)', fjord: num(f ? total(f.steady.apiPerMinute) : undefined, '', 0), flux: num(x ? total(x.steady.apiPerMinute) : undefined, '', 0) },
+    { metric: `  git HTTP requests per minute (${f?.repositories ?? 2} repositories)`, fjord: num(f?.steady.gitRequestsPerMinute, '', 0), flux: num(x?.steady.gitRequestsPerMinute, '', 0), target: f ? `≤ ${2 * f.repositories * 20} (one ls-remote = ≤ 2 requests, per repo per 3 s)` : '', ...(f ? { met: f.steady.gitRequestsPerMinute <= 2 * f.repositories * 20 } : {}) },
+    { metric: 'API lists 5,000 Applications, one page, p95', fjord: 'not measured (API not in fjord run yet)', target: '≤ 100 ms' },
+  ];
+  return rows;
+}
+
+export function rows(o: BenchOptions, run: BenchRun, webhook?: readonly (number | null)[]): Row[] {
+  const wh = webhook ? distribution(webhook) : undefined;
+  return [
+    { metric: `push-to-applied, webhook p50${wh ? ` (n=${wh.n})` : ''}`, fjord: wh ? ms(wh.p50) : 'not measured', target: `≤ ${TARGETS.webhookP50Ms} ms`, ...(wh ? { met: wh.p50 !== null && wh.p50 <= TARGETS.webhookP50Ms } : {}) },
+    ...latencyRows('push-to-applied, polling only', pushDist(run.fjord), pushDist(run.flux), TARGETS.pollingP50Ms),
+    ...latencyRows('drift-to-reverted', driftDist(run.fjord), driftDist(run.flux), TARGETS.driftP50Ms),
+    ...scaleRows(o, run),
+  ];
+}
+
+/** Writes the PNG plots into `dir`; returns their file names with a caption each. */
+export function plots(run: BenchRun, dir: string): { file: string; caption: string }[] {
+  const out: { file: string; caption: string }[] = [];
+  const write = (file: string, caption: string, series: Series[], x: { xMax: number; verticals?: Series[] }): void => {
+    writeFileSync(join(dir, file), linePlot(series, { xMax: x.xMax, yMax: 1, yPercent: true, verticals: x.verticals ?? [] }));
+    out.push({ file, caption });
+  };
+  const maxOf = (xs: readonly (number | null)[]): number => Math.max(1, ...xs.filter((v): v is number => v !== null)) / 1000;
+  const tools = [run.fjord, run.flux].filter((t): t is ToolResult => t !== undefined);
+  const color = (t: ToolResult): typeof COLORS.fjord => (t.name === 'Fjord' ? COLORS.fjord : COLORS.flux);
+  if (run.fjord) {
+    const f = run.fjord;
+    const d = f.drift.map((s) => s.ms);
+    write('fjord-latency.png', 'Fjord: share of samples done (y) within x seconds; blue push-to-applied (polling), purple drift-to-reverted', [cdf(f.push, COLORS.fjord), cdf(d, COLORS.extra)], { xMax: maxOf([...f.push, ...d]) * 1.05 });
+  }
+  if (tools.length > 1) {
+    write('push-to-applied.png', 'push-to-applied, polling only: share of commits applied (y) within x seconds; blue Fjord, orange Flux', tools.map((t) => cdf(t.push, color(t))), { xMax: maxOf(tools.flatMap((t) => t.push)) * 1.05 });
+    write('drift-to-reverted.png', 'drift-to-reverted: share of manual changes reverted (y) within x seconds; blue Fjord, orange Flux (a curve that stops short of 100% timed out)', tools.map((t) => cdf(t.drift.map((s) => s.ms), color(t))), { xMax: Math.max(maxOf(tools.flatMap((t) => t.drift.map((s) => s.ms))), 1) * 1.05 });
+  }
+  if (tools.length > 0) {
+    const xMax = Math.max(run.floor?.wallS ?? 0, ...tools.map((t) => t.cold.progress[t.cold.progress.length - 1]?.[0] ?? 0)) * 1.05;
+    const floorLine: Series[] = run.floor ? [{ color: COLORS.floor, points: [[run.floor.wallS, 0]] }] : [];
+    write('cold-start.png', 'cold start: share of apps applied and healthy (y) after x seconds; blue Fjord, orange Flux, green line: the kubectl floor', tools.map((t) => ({ color: color(t), points: t.cold.progress })), { xMax, verticals: floorLine });
+  }
+  return out;
+}

@@ -1,0 +1,216 @@
+// The benchmark run: one fresh dev cluster per phase (the floor, Fjord, Flux), one local Git server
+// for all of them with the same repositories, and per tool: cold start, steady state, push-to-applied
+// and drift-to-reverted.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clusterDown, clusterUp } from '../../src/dev/cluster/cluster.js';
+import { GitHttpServer } from '../../src/dev/git/http-server.js';
+import { createBareRepo, git, WorkingCopy } from '../../src/dev/git/repos.js';
+import { KubeClient } from '../../src/kube/client.js';
+import { buildFlux, FluxUnderTest, type FluxSettings } from './flux.js';
+import { FjordUnderTest } from './fjord.js';
+import { driftSample, pushSample, settle, type DriftSample, type LatencyRig } from './latency.js';
+import { apiRate, coldStart, floor, steadyState, type ColdStart, type Floor, type SteadyState } from './scale.js';
+import { Stopwatch } from './stopwatch.js';
+import type { ToolContext, ToolUnderTest } from './tool.js';
+import { APPS_NS, LATENCY_NS, allAppFiles, latencyFiles } from './workload.js';
+
+export interface BenchOptions {
+  readonly apps: number;
+  readonly resources: number;
+  readonly commits: number;
+  readonly drifts: number;
+  readonly steadySeconds: number;
+  readonly floor: boolean;
+  readonly floorParallel: number;
+  readonly flux: boolean;
+  readonly fluxCommits: number;
+  readonly fluxDrifts: number;
+  readonly fluxSettings: FluxSettings;
+  readonly clusterName: string;
+  readonly freshClusterPerPhase: boolean;
+  readonly cpuProfile: boolean;
+  readonly coldTimeoutMs: number;
+  readonly root: string;
+  /** Where each phase's logs (and CPU profiles) are kept. */
+  readonly logDir: string;
+  readonly log: (line: string) => void;
+}
+
+export interface ToolResult {
+  readonly name: string;
+  readonly settings: string;
+  readonly cold: ColdStart;
+  readonly steady: SteadyState;
+  readonly baselineApiPerMinute: Record<string, number>;
+  readonly repositories: number;
+  readonly push: readonly (number | null)[];
+  /** Push-to-applied with `POST /api/webhook` after each push; undefined when fjord run has no webhook endpoint. */
+  readonly webhookPush?: readonly (number | null)[];
+  readonly drift: readonly DriftSample[];
+  readonly workDir: string;
+}
+
+export interface BenchRun {
+  readonly floor?: Floor;
+  readonly fjord?: ToolResult;
+  readonly flux?: ToolResult;
+  readonly errors: string[];
+}
+
+interface Shared {
+  readonly git: GitHttpServer;
+  readonly configURL: string;
+  readonly configHead: string;
+  readonly latencyRepo: WorkingCopy;
+  readonly values: Map<string, string>;
+  latencyHead: string;
+  readonly scratch: string;
+}
+
+async function withCluster<T>(o: BenchOptions, phase: string, fn: (kube: KubeClient, kubeconfig: string) => Promise<T>): Promise<T> {
+  const name = o.freshClusterPerPhase ? `${o.clusterName}-${phase}` : o.clusterName;
+  o.log(`[${phase}] cluster ${name}: starting`);
+  const state = await clusterUp({ name });
+  const kube = KubeClient.fromKubeconfig(state.kubeconfig);
+  try {
+    return await fn(kube, state.kubeconfig);
+  } finally {
+    await kube.close();
+    if (o.freshClusterPerPhase) await clusterDown(name);
+  }
+}
+
+async function ensureNamespace(kube: KubeClient, name: string): Promise<void> {
+  if (!await kube.getOrUndefined(`/api/v1/namespaces/${name}`)) await kube.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+}
+
+interface Sampling { commits: number; drifts: number; pushTimeoutMs: number; driftTimeoutMs: number; reuseGapMs: number }
+
+async function measureTool(o: BenchOptions, s: Shared, kube: KubeClient, tool: ToolUnderTest, m: { samples: Sampling; baseline: Record<string, number>; workDir: string }): Promise<ToolResult> {
+  const { samples, baseline, workDir } = m;
+  const tag = `[${tool.name}]`;
+  o.log(`${tag} cold start: ${o.apps} apps × ${o.resources} resources`);
+  const cold = await coldStart(tool, o.apps, s.configURL, s.configHead, o.coldTimeoutMs);
+  o.log(`${tag} cold start: ${cold.wallS === null ? `TIMEOUT (${cold.readyAtEnd}/${o.apps} ready)` : `${cold.wallS} s`}, CPU ${cold.cpuS} s, peak RSS ${cold.peakRssMiB} MiB`);
+  const watch = await Stopwatch.start(kube);
+  try {
+    await tool.createLatencyApp(latencyURL(s));
+    const rig: LatencyRig = { kube, tool, repo: s.latencyRepo, watch, values: s.values, head: s.latencyHead };
+    if (!await settle(rig, samples.pushTimeoutMs * 2)) throw new Error(`${tool.name}: the latency app did not become ready at ${s.latencyHead.slice(0, 8)}`);
+    o.log(`${tag} steady state for ${o.steadySeconds} s`);
+    const steady = await steadyState(tool, kube, s.git.requests, o.steadySeconds, baseline);
+    o.log(`${tag} steady: CPU ${steady.cpuPercent}%, RSS ${steady.rssMiB} MiB, API ${JSON.stringify(steady.apiPerMinute)}/min over idle, git ${steady.gitRequestsPerMinute}/min`);
+    const push: (number | null)[] = [];
+    for (let i = 0; i < samples.commits; i++) {
+      push.push(await pushSample(rig, i, samples.pushTimeoutMs));
+      o.log(`${tag} push ${i + 1}/${samples.commits}: ${push[i] ?? 'TIMEOUT'} ms`);
+    }
+    const webhookPush = await webhookSamples(o, tool, rig, samples.commits, samples.pushTimeoutMs);
+    s.latencyHead = rig.head;
+    const drift: DriftSample[] = [];
+    const last = new Map<string, number>();
+    for (let i = 0; i < samples.drifts; i++) {
+      const d = await driftSample(rig, i, samples.driftTimeoutMs, last, samples.reuseGapMs);
+      drift.push(d);
+      o.log(`${tag} drift ${i + 1}/${samples.drifts} ${d.kind} ${d.object}: ${d.ms ?? 'TIMEOUT'} ms`);
+    }
+    return { name: tool.name, settings: tool.settings, cold, steady, baselineApiPerMinute: baseline, repositories: 2, push, ...(webhookPush ? { webhookPush } : {}), drift, workDir };
+  } finally {
+    await watch.stop();
+  }
+}
+
+/** Scenario 1 through the webhook (Fjord only, when `POST /api/webhook` answers 2xx). */
+async function webhookSamples(o: BenchOptions, tool: ToolUnderTest, rig: LatencyRig, commits: number, timeoutMs: number): Promise<(number | null)[] | undefined> {
+  if (!(tool instanceof FjordUnderTest)) return undefined;
+  const url = await remoteUrl(rig.repo);
+  if (!await tool.webhook(url)) {
+    o.log('[Fjord] POST /api/webhook is not served by fjord run (yet): the webhook variant is not measured');
+    return undefined;
+  }
+  const hooked: LatencyRig = { ...rig, notify: async () => { await tool.webhook(url); } };
+  const out: (number | null)[] = [];
+  for (let i = 0; i < commits; i++) {
+    out.push(await pushSample(hooked, i, timeoutMs));
+    o.log(`[Fjord] push via webhook ${i + 1}/${commits}: ${out[i] ?? 'TIMEOUT'} ms`);
+  }
+  rig.head = hooked.head;
+  return out;
+}
+
+async function remoteUrl(repo: WorkingCopy): Promise<string> {
+  return (await git(['remote', 'get-url', 'origin'], repo.dir)).trim();
+}
+
+const latencyURL = (s: Shared): string => s.git.url('org/latency.git');
+
+async function prepareGit(o: BenchOptions, scratch: string): Promise<Shared> {
+  const root = join(scratch, 'git');
+  mkdirSync(root);
+  await createBareRepo(root, 'org/config.git');
+  await createBareRepo(root, 'org/latency.git');
+  const git = await GitHttpServer.start({ root });
+  const config = await WorkingCopy.clone(git.url('org/config.git'));
+  const configHead = await config.write(allAppFiles(o.apps, o.resources)).commit(`${o.apps} apps × ${o.resources} resources`);
+  await config.push();
+  config.remove();
+  const latencyRepo = await WorkingCopy.clone(git.url('org/latency.git'));
+  const values = new Map<string, string>();
+  const latencyHead = await latencyRepo.write(latencyFiles(values)).commit('latency app: 10 ConfigMaps and 10 Deployments');
+  await latencyRepo.push();
+  return { git, configURL: git.url('org/config.git'), configHead, latencyRepo, values, latencyHead, scratch };
+}
+
+async function toolPhase(o: BenchOptions, s: Shared, which: 'fjord' | 'flux'): Promise<ToolResult> {
+  return withCluster(o, which, async (kube, kubeconfig) => {
+    for (const ns of [APPS_NS, LATENCY_NS]) await ensureNamespace(kube, ns);
+    const workDir = join(o.logDir, which);
+    mkdirSync(workDir, { recursive: true });
+    const baselineS = Math.min(30, Math.max(5, Math.round(o.steadySeconds / 2)));
+    o.log(`[${which}] idle cluster API request rate over ${baselineS} s (baseline)`);
+    const baseline = await apiRate(kube, baselineS);
+    const ctx: ToolContext = { kube, kubeconfig, root: o.root, workDir, cpuProfile: o.cpuProfile };
+    const tool = which === 'fjord' ? await FjordUnderTest.start(ctx) : await FluxUnderTest.start(ctx, buildFlux(o.root), o.fluxSettings);
+    try {
+      return which === 'fjord'
+        ? await measureTool(o, s, kube, tool, { samples: { commits: o.commits, drifts: o.drifts, pushTimeoutMs: 60_000, driftTimeoutMs: 30_000, reuseGapMs: 35_000 }, baseline, workDir })
+        : await measureTool(o, s, kube, tool, { samples: { commits: o.fluxCommits, drifts: o.fluxDrifts, pushTimeoutMs: 150_000, driftTimeoutMs: 30_000, reuseGapMs: 0 }, baseline, workDir });
+    } finally {
+      await tool.stop();
+      for (const cache of ['fjord-cache', 'flux-artifacts']) rmSync(join(workDir, cache), { recursive: true, force: true });
+    }
+  });
+}
+
+export async function runBench(o: BenchOptions): Promise<BenchRun> {
+  const scratch = mkdtempSync(join(tmpdir(), 'fjord-bench-'));
+  const errors: string[] = [];
+  const out: { floor?: Floor; fjord?: ToolResult; flux?: ToolResult } = {};
+  if (o.flux) buildFlux(o.root);
+  const s = await prepareGit(o, scratch);
+  try {
+    if (o.floor) {
+      out.floor = await withCluster(o, 'floor', async (kube, kubeconfig) => {
+        await ensureNamespace(kube, 'floor');
+        const f = await floor({ kubectl: join(o.root, '.kube-bin', 'bin', 'kubectl'), kubeconfig, workDir: scratch, n: o.apps, m: o.resources, parallel: o.floorParallel, namespace: 'floor' });
+        o.log(`[floor] ${f.objects} objects with ${f.parallel} parallel kubectl apply --server-side: ${f.wallS} s`);
+        return f;
+      });
+    }
+    for (const which of ['fjord', ...(o.flux ? ['flux' as const] : [])] as const) {
+      try {
+        out[which] = await toolPhase(o, s, which);
+      } catch (e) {
+        errors.push(`${which}: ${(e as Error).message}`);
+        o.log(`[${which}] FAILED: ${(e as Error).message}`);
+      }
+    }
+  } finally {
+    await s.git.stop();
+    s.latencyRepo.remove();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return { ...out, errors };
+}

@@ -1,0 +1,48 @@
+// What the scenarios need from a GitOps tool under test (Fjord or Flux): its processes (for CPU and
+// memory), how to create the N apps and the latency app, and whether they are applied at a revision.
+import type { KubeClient, KubeObject } from '../../src/kube/client.js';
+import { createInformer, type Informer } from '../../src/kube/watch.js';
+
+export interface ToolContext {
+  readonly kube: KubeClient;
+  readonly kubeconfig: string;
+  readonly root: string;
+  /** Where logs, caches and profiles go. */
+  readonly workDir: string;
+  /** Write a V8 CPU profile of the controller (--cpu-prof) into workDir; Fjord only. */
+  readonly cpuProfile: boolean;
+}
+
+export interface ToolUnderTest {
+  readonly name: 'Fjord' | 'Flux';
+  /** A sentence on the settings used (printed with the results). */
+  readonly settings: string;
+  pids(): number[];
+  /** Creates the N apps of the configuration repository (all at once); resolves when created. */
+  createApps(n: number, repoURL: string): Promise<void>;
+  createLatencyApp(repoURL: string): Promise<void>;
+  /** How many of the N apps are applied and healthy at `revision` (a commit SHA). */
+  readyApps(revision: string): number;
+  latencyAppReady(revision: string): boolean;
+  stop(): Promise<void>;
+}
+
+/** An informer over a custom resource collection, started and synced. */
+export async function startInformer(kube: KubeClient, path: string): Promise<Informer> {
+  const inf = createInformer(kube, { path, pageSize: 1000 });
+  inf.start();
+  await inf.synced();
+  return inf;
+}
+
+/** Creates objects with at most `parallel` requests in flight. */
+export async function createAll(kube: KubeClient, collection: string, objects: readonly KubeObject[], parallel = 16): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < objects.length) {
+      const obj = objects[next++];
+      if (obj) await kube.create(collection, obj);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+}

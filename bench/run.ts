@@ -1,0 +1,119 @@
+// `npm run bench`: Fjord beside the kubectl floor and Flux on a real local cluster and Git server
+// (issue 6). Prints the table of targets beside measurements, writes bench/results/<timestamp>.json
+// and PNG plots next to it; with --docs also docs/benchmarks.md and docs/bench/*.png.
+//   npm run bench -- [--quick] [--apps N] [--resources M] [--commits N] [--drifts N] [--steady S]
+//                    [--no-flux] [--no-floor] [--flux-commits N] [--flux-drifts N]
+//                    [--flux-source-interval 1m] [--flux-kustomization-interval 10m] [--cpu-prof] [--docs]
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { machine } from './lib/proc.js';
+import { plots, rows } from './lib/report.js';
+import { runBench, type BenchOptions } from './lib/runner.js';
+import { markdownTable, textTable } from './lib/stats.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const FLAGS = ['--apps', '--resources', '--commits', '--drifts', '--steady', '--flux-commits', '--flux-drifts', '--floor-parallel', '--flux-source-interval', '--flux-kustomization-interval', '--cold-timeout'] as const;
+const SWITCHES = ['--quick', '--no-flux', '--no-floor', '--cpu-prof', '--docs'] as const;
+
+function usage(problem: string): Error {
+  return new Error(`${problem}\nusage: npm run bench -- [--quick] ${FLAGS.map((f) => `[${f} X]`).join(' ')} [--no-flux] [--no-floor] [--cpu-prof] [--docs]`);
+}
+
+export function parseArgs(argv: readonly string[], log: (l: string) => void): BenchOptions & { docs: boolean } {
+  const values = new Map<string, string>();
+  const on = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if ((SWITCHES as readonly string[]).includes(a)) on.add(a);
+    else if ((FLAGS as readonly string[]).includes(a) && argv[i + 1] !== undefined) values.set(a, argv[++i] ?? '');
+    else throw usage(`unknown or incomplete option "${a}"`);
+  }
+  const quick = on.has('--quick');
+  const int = (flag: string, full: number, q: number, min = 0, max = 100_000): number => {
+    const raw = values.get(flag);
+    const n = raw === undefined ? (quick ? q : full) : Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw usage(`${flag} ${raw ?? ''}: an integer from ${min} to ${max}`);
+    return n;
+  };
+  return {
+    apps: int('--apps', 1000, 20, 1), resources: int('--resources', 10, 5, 1, 200), commits: int('--commits', 30, 5), drifts: int('--drifts', 30, 3),
+    steadySeconds: int('--steady', 120, 15, 5, 3600), floor: !on.has('--no-floor'), floorParallel: int('--floor-parallel', 8, 4, 1, 64),
+    flux: !on.has('--no-flux'), fluxCommits: int('--flux-commits', 10, 2), fluxDrifts: int('--flux-drifts', 3, 1),
+    fluxSettings: { sourceInterval: values.get('--flux-source-interval') ?? '1m', kustomizationInterval: values.get('--flux-kustomization-interval') ?? '10m' },
+    clusterName: 'bench', freshClusterPerPhase: true, cpuProfile: on.has('--cpu-prof'), coldTimeoutMs: int('--cold-timeout', 1200, 300, 10) * 1000,
+    root: ROOT, logDir: '', log, docs: on.has('--docs'),
+  };
+}
+
+function codeVersion(): { head: string; modified: string[] } {
+  const run = (args: string[]): string => { try { return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim(); } catch { return ''; } };
+  return { head: run(['rev-parse', 'HEAD']), modified: run(['status', '--porcelain', '--', 'src']).split('\n').filter((l) => l !== '') };
+}
+
+interface Page { table: string; pictures: { file: string; caption: string }[]; m: ReturnType<typeof machine>; stamp: string; settings: string[]; errors: string[] }
+
+function docsPage(o: BenchOptions, p: Page): string {
+  const { table, pictures, m, stamp, settings, errors } = p;
+  return `# Benchmarks
+
+Produced by \`npm run bench\` (bench/run.ts; issue 6) on ${stamp}: ${o.apps} apps × ${o.resources} resources,
+${o.commits} commits and ${o.drifts} manual changes for Fjord, ${o.fluxCommits} and ${o.fluxDrifts} for Flux, ${o.steadySeconds} s of steady state.
+Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB RAM, ${m.platform}, Node ${m.node}. The control plane
+(etcd, kube-apiserver, controller-manager, scheduler, KWOK) runs on the same CPUs, and the machine is
+shared with other work, so absolute figures are noisy.
+
+How each figure is taken:
+- Each tool gets a fresh local cluster (\`fjord dev cluster\`) and the same repositories on the local Git
+  server: one with N directories of M resources (a Deployment scaled to 0, a ServiceAccount, ConfigMaps),
+  one with the latency app (10 ConfigMaps + 10 Deployments) that scenarios 1 and 2 change.
+- Push-to-applied: from \`git push\` returning to the new ConfigMap value arriving on the benchmark's own watch.
+  Drift-to-reverted: from a manual scale/edit/delete returning to the object back at Git's state.
+- Cold start: from the first create of N Applications (Flux: N GitRepositories + N Kustomizations) to all
+  of them applied and healthy at the commit. CPU seconds and peak RSS (VmHWM) are read from /proc of the
+  controller processes (Fjord: \`fjord run\` run from the sources through tsx; Flux: both controllers summed).
+- Floor: the same objects with parallel \`kubectl apply --server-side\` processes, no GitOps.
+- API requests: \`apiserver_request_total\` from kube-apiserver's /metrics, minus the idle cluster's own rate
+  measured just before the tool started. Git requests: HTTP requests served by the local Git server.
+${settings.map((s) => `- ${s}`).join('\n')}
+
+${table}
+${errors.length ? `\nErrors:\n${errors.map((e) => `- ${e}`).join('\n')}\n` : ''}
+${pictures.map((p) => `![${p.caption}](bench/${p.file})\n\n*${p.caption}.*\n`).join('\n')}`;
+}
+
+async function main(): Promise<void> {
+  const log = (l: string): void => { process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${l}\n`); };
+  const parsed = parseArgs(process.argv.slice(2), log);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const resultsDir = join(ROOT, 'bench', 'results', stamp);
+  mkdirSync(resultsDir, { recursive: true });
+  const o: BenchOptions = { ...parsed, logDir: resultsDir };
+  const startedAt = new Date().toISOString();
+  const load = { start: loadavg(), end: [] as number[] };
+  const run = await runBench(o);
+  load.end = loadavg();
+  const webhook = run.fjord?.webhookPush;
+  const table = rows(o, run, webhook);
+  process.stdout.write(`\n${textTable(table)}\n`);
+  for (const e of run.errors) process.stdout.write(`ERROR: ${e}\n`);
+  const pictures = plots(run, resultsDir);
+  const m = machine();
+  const json = join(ROOT, 'bench', 'results', `${stamp}.json`);
+  const { log: _log, ...options } = o;
+  writeFileSync(json, `${JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), options, machine: m, loadAverage: load, code: codeVersion(), table, run }, null, 2)}\n`);
+  process.stdout.write(`\nresults: ${json}\nplots and logs: ${resultsDir}\n`);
+  if (parsed.docs) {
+    mkdirSync(join(ROOT, 'docs', 'bench'), { recursive: true });
+    for (const p of pictures) copyFileSync(join(resultsDir, p.file), join(ROOT, 'docs', 'bench', p.file));
+    const settings = [run.fjord?.settings, run.flux?.settings].filter((s): s is string => s !== undefined).map((s, i) => `${i === 0 && run.fjord ? 'Fjord' : 'Flux'}: ${s}.`);
+    writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), docsPage(o, { table: markdownTable(table), pictures, m, stamp: startedAt.slice(0, 16).replace('T', ' '), settings, errors: run.errors }));
+    process.stdout.write('docs/benchmarks.md and docs/bench/*.png updated\n');
+  }
+  if (run.errors.length > 0) process.exitCode = 1;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
