@@ -6,6 +6,7 @@ import { demoCommand } from './demo.js';
 import { installCommand } from './install.js';
 import { runCommand } from './run.js';
 import { sealCommand } from './seal.js';
+import { imageCommand } from './image.js';
 import { describeError } from './errors.js';
 import { appCommand } from './app/index.js';
 import { loginCommand, logoutCommand } from './login.js';
@@ -20,6 +21,7 @@ export function program(): Command {
   p.addCommand(installCommand());
   p.addCommand(runCommand());
   p.addCommand(sealCommand());
+  p.addCommand(imageCommand());
   p.addCommand(demoCommand());
   p.addCommand(appCommand());
   p.addCommand(loginCommand());

@@ -10,6 +10,8 @@ export interface Repository {
   /** The folder the command was pointed at, relative to `top` (`''` at the top, else ending in `/`). */
   readonly prefix: string;
   readonly env: NodeJS.ProcessEnv;
+  /** `-c user.name=fjord -c user.email=fjord@localhost` where neither git config nor the environment names one; for commands that commit. */
+  readonly identity: readonly string[];
 }
 
 export interface CommitResult {
@@ -37,8 +39,11 @@ export function redactMessage(text: string, secrets: readonly string[] = []): st
   return out;
 }
 
+/** The caller's environment (GIT_AUTHOR_NAME and friends count), never prompting, with English messages to match on. */
 function gitEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', LANGUAGE: 'C' };
+  const identity = new Set(['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL']);
+  const inherited = Object.entries(process.env).filter(([k, v]) => !(identity.has(k) && v === ''));
+  return { ...Object.fromEntries(inherited), GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', LANGUAGE: 'C' };
 }
 
 /** Runs git in the repository's top folder; `secrets` are blanked out of any error. */
@@ -58,7 +63,7 @@ export async function openRepository(dir: string): Promise<Repository> {
   try {
     const out = await exec('git', ['rev-parse', '--show-toplevel', '--show-prefix'], { cwd: dir, env });
     const [top = '', prefix = ''] = out.stdout.split('\n');
-    return { top, prefix, env };
+    return { top, prefix, env, identity: await identityFallback({ top, env }) };
   } catch (e) {
     if (e instanceof ExecError && /not a git repository/i.test(e.stderr)) {
       throw new ImageSetError(`--dir ${dir}: not inside a git repository (needed for --commit and --push)`, IMAGE_SET_EXIT.notARepository);
@@ -81,7 +86,7 @@ export async function changedPaths(repo: Repository): Promise<string[]> {
   return paths;
 }
 
-async function configValue(repo: Repository, key: string): Promise<string | undefined> {
+async function configValue(repo: Pick<Repository, 'top' | 'env'>, key: string): Promise<string | undefined> {
   try {
     const v = await git(repo, ['config', '--get', key]);
     return v === '' ? undefined : v;
@@ -91,7 +96,7 @@ async function configValue(repo: Repository, key: string): Promise<string | unde
 }
 
 /** `-c user.name=fjord -c user.email=fjord@localhost` for whatever neither git config nor the environment sets. */
-async function identityFallback(repo: Repository): Promise<string[]> {
+async function identityFallback(repo: Pick<Repository, 'top' | 'env'>): Promise<string[]> {
   const args: string[] = [];
   if (!repo.env['GIT_AUTHOR_NAME'] || !repo.env['GIT_COMMITTER_NAME']) {
     if (await configValue(repo, 'user.name') === undefined) args.push('-c', 'user.name=fjord');
@@ -105,9 +110,8 @@ async function identityFallback(repo: Repository): Promise<string[]> {
 /** Commits exactly `path` (relative to the top), whatever else is staged or modified. */
 export async function commitFile(repo: Repository, path: string, message: string): Promise<CommitResult> {
   try {
-    const identity = await identityFallback(repo);
     await git(repo, ['add', '--', path]);
-    await git(repo, [...identity, 'commit', '--quiet', '--no-edit', '-m', message, '--', path]);
+    await git(repo, [...repo.identity, 'commit', '--quiet', '--no-edit', '-m', message, '--', path]);
     const sha = await git(repo, ['rev-parse', 'HEAD']);
     const author = await git(repo, ['log', '-1', '--format=%an <%ae>', 'HEAD']);
     return { sha, message, author };

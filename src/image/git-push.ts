@@ -55,7 +55,7 @@ async function push(repo: Repository, t: Target): Promise<void> {
 
 async function rebaseOntoRemote(repo: Repository, t: Target): Promise<void> {
   try {
-    await git(repo, ['pull', '--quiet', '--rebase', '--autostash', t.remote, t.ref], t.secrets, 120_000);
+    await git(repo, [...repo.identity, 'pull', '--quiet', '--rebase', '--autostash', t.remote, t.ref], t.secrets, 120_000);
   } catch (e) {
     await git(repo, ['rebase', '--abort']).catch(() => undefined);
     throw new ImageSetError(`push to ${t.remote} ${t.ref} was rejected because the remote moved, and rebasing onto it failed (${describe(e, t.secrets)}); the commit is still local`, IMAGE_SET_EXIT.pushRejected);
