@@ -39,6 +39,20 @@ test('a Bitbucket Cloud push with another or no X-Hook-UUID is refused with 401'
   assert.deepEqual(srv.pushed, []);
 });
 
+test('a Bitbucket Cloud webhook secret (X-Hub-Signature HMAC) is checked when configured', async (t) => {
+  const secret = 'bb-cloud-secret-19ce';
+  const srv = await startWebhookServer(t, { secrets: { bitbucket: secret }, apps: cloudApps });
+  const body = fixture('bitbucket-push.json');
+  const signed = await srv.post({ 'x-event-key': 'repo:push', 'x-hook-uuid': HOOK_UUID, 'x-hub-signature': `sha256=${hmacHex('sha256', secret, Buffer.from(body))}` }, body);
+  assert.equal(signed.status, 200);
+  assert.deepEqual(signed.json['applications'], ['fjord/main', 'fjord/head', 'fjord/release']);
+  const forged = await srv.post({ 'x-event-key': 'repo:push', 'x-hook-uuid': HOOK_UUID, 'x-hub-signature': `sha256=${hmacHex('sha256', 'guess', Buffer.from(body))}` }, body);
+  assert.equal(forged.status, 401);
+  assert.match(String(forged.json['error']), /X-Hub-Signature does not match/);
+  assert.equal((await srv.post({ 'x-event-key': 'repo:push', 'x-hook-uuid': HOOK_UUID }, body)).status, 401);
+  assert.equal(srv.pushed.flatMap((p) => p.appKeys).length, 3);
+});
+
 test('Bitbucket Cloud events other than repo:push are ignored', async (t) => {
   const srv = await startWebhookServer(t, { secrets: { bitbucketUuid: HOOK_UUID }, apps: cloudApps });
   const { status, json } = await srv.post({ 'x-event-key': 'pullrequest:created', 'x-hook-uuid': HOOK_UUID }, '{"pullrequest":{}}');

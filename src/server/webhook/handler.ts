@@ -117,9 +117,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: WebhookHa
 
 /** Why the request is refused (401), or undefined when it is signed right or needs no signature. */
 function refusalReason(spec: ProviderSpec, h: Headers, body: Buffer, secrets: WebhookSecrets): string | undefined {
-  const verdict = verifyRequest(spec, h, body, secrets);
-  if (verdict === 'missing') return `${spec.credentialHeader} is missing`;
-  if (verdict === 'mismatch') return `${spec.credentialHeader} does not match the configured secret`;
+  const { verdict, header } = verifyRequest(spec, h, body, secrets);
+  if (verdict === 'missing') return `${header ?? ''} is missing`;
+  if (verdict === 'mismatch') return `${header ?? ''} does not match the configured secret`;
   return undefined;
 }
 

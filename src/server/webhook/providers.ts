@@ -10,15 +10,20 @@ import type { Provider, PushEvent, WebhookSecrets } from './types.js';
 
 export type Headers = (name: string) => string | undefined;
 
+export interface Credential {
+  readonly secret: (s: WebhookSecrets) => string | undefined;
+  /** The header carrying the credential, named in 401 answers. */
+  readonly header: string;
+  readonly verify: (credential: string, secret: string, body: Buffer) => boolean;
+}
+
 export interface ProviderSpec {
   readonly provider: Provider;
   readonly detect: (h: Headers) => boolean;
   readonly event: (h: Headers) => string;
   readonly pushEvents: ReadonlySet<string>;
-  readonly secret: (s: WebhookSecrets) => string | undefined;
-  /** The header carrying the credential, named in 401 answers. */
-  readonly credentialHeader: string;
-  readonly verify: (credential: string, secret: string, body: Buffer) => boolean;
+  /** How requests prove where they come from; every one whose secret is configured must pass. */
+  readonly credentials: readonly Credential[];
   readonly parse: (payload: unknown) => PushEvent[];
 }
 
@@ -28,23 +33,23 @@ const header = (name: string) => (h: Headers): string => h(name) ?? '';
 export const PROVIDERS: readonly ProviderSpec[] = [
   {
     provider: 'gitea', detect: has('x-gitea-event'), event: header('x-gitea-event'), pushEvents: new Set(['push']),
-    secret: (s) => s.gitea, credentialHeader: 'X-Gitea-Signature', verify: hexSha256Matches,
+    credentials: [{ secret: (s) => s.gitea, header: 'X-Gitea-Signature', verify: hexSha256Matches }],
     parse: (p) => parseGithubLike('gitea', p),
   },
   {
     provider: 'gogs', detect: has('x-gogs-event'), event: header('x-gogs-event'), pushEvents: new Set(['push']),
-    secret: (s) => s.gogs, credentialHeader: 'X-Gogs-Signature', verify: hexSha256Matches,
+    credentials: [{ secret: (s) => s.gogs, header: 'X-Gogs-Signature', verify: hexSha256Matches }],
     parse: (p) => parseGithubLike('gogs', p),
   },
   {
     provider: 'github', detect: has('x-github-event'), event: header('x-github-event'), pushEvents: new Set(['push']),
-    secret: (s) => s.github, credentialHeader: 'X-Hub-Signature-256', verify: prefixedSha256Matches,
+    credentials: [{ secret: (s) => s.github, header: 'X-Hub-Signature-256', verify: prefixedSha256Matches }],
     parse: (p) => parseGithubLike('github', p),
   },
   {
     provider: 'gitlab', detect: has('x-gitlab-event'), event: header('x-gitlab-event'),
     pushEvents: new Set(['Push Hook', 'Tag Push Hook', 'System Hook']),
-    secret: (s) => s.gitlab, credentialHeader: 'X-Gitlab-Token', verify: (token, secret) => safeEqual(token, secret),
+    credentials: [{ secret: (s) => s.gitlab, header: 'X-Gitlab-Token', verify: (token, secret) => safeEqual(token, secret) }],
     parse: parseGitlab,
   },
   {
@@ -52,18 +57,22 @@ export const PROVIDERS: readonly ProviderSpec[] = [
     // when a UUID is configured), never Server's.
     provider: 'bitbucket', detect: (h) => h('x-hook-uuid') !== undefined || h('x-event-key') === 'repo:push',
     event: header('x-event-key'), pushEvents: new Set(['repo:push']),
-    secret: (s) => s.bitbucketUuid, credentialHeader: 'X-Hook-UUID', verify: (uuid, secret) => safeEqual(uuid, secret),
+    credentials: [
+      { secret: (s) => s.bitbucketUuid, header: 'X-Hook-UUID', verify: (uuid, secret) => safeEqual(uuid, secret) },
+      // Webhook secrets, which Bitbucket Cloud added in 2024 (Argo CD does not read them).
+      { secret: (s) => s.bitbucket, header: 'X-Hub-Signature', verify: prefixedSha256Matches },
+    ],
     parse: parseBitbucketCloud,
   },
   {
     provider: 'bitbucketserver', detect: has('x-event-key'), event: header('x-event-key'), pushEvents: new Set(['repo:refs_changed']),
-    secret: (s) => s.bitbucketServer, credentialHeader: 'X-Hub-Signature', verify: prefixedSha256Matches,
+    credentials: [{ secret: (s) => s.bitbucketServer, header: 'X-Hub-Signature', verify: prefixedSha256Matches }],
     parse: parseBitbucketServer,
   },
   {
     provider: 'generic', detect: (h) => h('x-fjord-signature') !== undefined || h('x-fjord-event') !== undefined,
     event: (h) => h('x-fjord-event') ?? 'push', pushEvents: new Set(['push']),
-    secret: (s) => s.generic, credentialHeader: 'X-Fjord-Signature', verify: prefixedSha256Matches,
+    credentials: [{ secret: (s) => s.generic, header: 'X-Fjord-Signature', verify: prefixedSha256Matches }],
     parse: parseGeneric,
   },
 ];
@@ -75,10 +84,15 @@ export function detectProvider(h: Headers): ProviderSpec | undefined {
 export type Verdict = 'verified' | 'unsigned' | 'missing' | 'mismatch';
 
 /** `unsigned`: no secret configured for this provider, so the request is accepted as Argo CD does. */
-export function verifyRequest(spec: ProviderSpec, h: Headers, body: Buffer, secrets: WebhookSecrets): Verdict {
-  const secret = spec.secret(secrets);
-  if (secret === undefined || secret === '') return 'unsigned';
-  const credential = h(spec.credentialHeader.toLowerCase());
-  if (credential === undefined || credential === '') return 'missing';
-  return spec.verify(credential, secret, body) ? 'verified' : 'mismatch';
+export function verifyRequest(spec: ProviderSpec, h: Headers, body: Buffer, secrets: WebhookSecrets): { verdict: Verdict; header?: string } {
+  let verdict: Verdict = 'unsigned';
+  for (const c of spec.credentials) {
+    const secret = c.secret(secrets);
+    if (secret === undefined || secret === '') continue;
+    const credential = h(c.header.toLowerCase());
+    if (credential === undefined || credential === '') return { verdict: 'missing', header: c.header };
+    if (!c.verify(credential, secret, body)) return { verdict: 'mismatch', header: c.header };
+    verdict = 'verified';
+  }
+  return { verdict };
 }

@@ -9,10 +9,10 @@ const b64 = (s: string): string => Buffer.from(s).toString('base64');
 test('fjord-webhook: one key per provider; Gitea falls back to the Gogs secret', () => {
   assert.equal(webhookSecretName(FJORD), 'fjord-webhook');
   const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'fjord-webhook' }, data: {
-    'github.secret': b64('gh\n'), 'gitlab.secret': b64('gl'), 'bitbucket.uuid': b64('{uuid}'), 'bitbucketserver.secret': b64('bbs'),
+    'github.secret': b64('gh\n'), 'gitlab.secret': b64('gl'), 'bitbucket.uuid': b64('{uuid}'), 'bitbucket.secret': b64('bbc'), 'bitbucketserver.secret': b64('bbs'),
     'gogs.secret': b64('gogs'), 'generic.secret': b64('gen'), 'webhook.github.secret': b64('ignored-in-fjord-mode'),
   } };
-  assert.deepEqual(webhookSecretsFrom(secret, FJORD), { github: 'gh', gitlab: 'gl', bitbucketUuid: '{uuid}', bitbucketServer: 'bbs', gitea: 'gogs', gogs: 'gogs', generic: 'gen' });
+  assert.deepEqual(webhookSecretsFrom(secret, FJORD), { github: 'gh', gitlab: 'gl', bitbucketUuid: '{uuid}', bitbucket: 'bbc', bitbucketServer: 'bbs', gitea: 'gogs', gogs: 'gogs', generic: 'gen' });
   assert.deepEqual(webhookSecretsFrom({ ...secret, data: { 'gitea.secret': b64('tea'), 'github.secret': b64('') } }, FJORD), { gitea: 'tea' });
 });
 

@@ -1,5 +1,5 @@
 // Where the webhook secrets live: Secret `fjord-webhook` in Fjord's namespace (keys `github.secret`,
-// `gitlab.secret`, `bitbucket.uuid`, `bitbucketserver.secret`, `gitea.secret`, `gogs.secret`,
+// `gitlab.secret`, `bitbucket.uuid`, `bitbucket.secret`, `bitbucketserver.secret`, `gitea.secret`, `gogs.secret`,
 // `generic.secret`), or, with `--compat argocd`, Argo CD's `argocd-secret` and its `webhook.*` keys.
 import type { ApiFlavor } from '../../api/flavor.js';
 import type { KubeObject } from '../../kube/client.js';
@@ -10,13 +10,13 @@ type Keys = Readonly<Record<keyof WebhookSecrets, readonly string[]>>;
 /** Keys read per provider, first present wins. Argo CD has no Gitea key: it checks Gitea as Gogs. */
 const KEYS: Readonly<Record<ApiFlavor['name'], Keys>> = {
   fjord: {
-    github: ['github.secret'], gitlab: ['gitlab.secret'], bitbucketUuid: ['bitbucket.uuid'],
+    github: ['github.secret'], gitlab: ['gitlab.secret'], bitbucketUuid: ['bitbucket.uuid'], bitbucket: ['bitbucket.secret'],
     bitbucketServer: ['bitbucketserver.secret'], gitea: ['gitea.secret', 'gogs.secret'], gogs: ['gogs.secret'],
     generic: ['generic.secret'],
   },
   argocd: {
     github: ['webhook.github.secret'], gitlab: ['webhook.gitlab.secret'], bitbucketUuid: ['webhook.bitbucket.uuid'],
-    bitbucketServer: ['webhook.bitbucketserver.secret'], gitea: ['webhook.gitea.secret', 'webhook.gogs.secret'],
+    bitbucket: ['webhook.bitbucket.secret'], bitbucketServer: ['webhook.bitbucketserver.secret'], gitea: ['webhook.gitea.secret', 'webhook.gogs.secret'],
     gogs: ['webhook.gogs.secret'], generic: ['webhook.generic.secret'],
   },
 };

@@ -26,8 +26,10 @@ export interface PushEvent {
 export interface WebhookSecrets {
   readonly github?: string;
   readonly gitlab?: string;
-  /** Bitbucket Cloud: the hook's UUID (Bitbucket Cloud signs nothing; it sends `X-Hook-UUID`). */
+  /** Bitbucket Cloud: the hook's UUID, sent as `X-Hook-UUID` (what Argo CD checks). */
   readonly bitbucketUuid?: string;
+  /** Bitbucket Cloud: the hook's secret, an HMAC-SHA256 in `X-Hub-Signature`. */
+  readonly bitbucket?: string;
   readonly bitbucketServer?: string;
   readonly gitea?: string;
   readonly gogs?: string;
