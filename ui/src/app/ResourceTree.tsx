@@ -40,7 +40,7 @@ export function ResourceTree({ root, nodes, managed, selected, onSelect }: Props
 function NodeCard({ t, pad, selected, onSelect }: { t: TreeNode; pad: number; selected: boolean; onSelect: Props['onSelect'] }): React.JSX.Element {
   const n = t.node;
   const health = n.health?.status;
-  const info = n.info?.map((i) => i.value).join(' · ');
+  const info = infoLine(n.info);
   return (
     <button type="button" className={`node${selected ? ' selected' : ''} node-health-${health ?? 'none'}${n.status === 'OutOfSync' ? ' node-outofsync' : ''}${t.depth === 0 ? ' node-root' : ''}`}
       style={{ left: t.x + pad, top: t.y + pad, width: NODE_W, height: NODE_H }}
@@ -57,4 +57,14 @@ function NodeCard({ t, pad, selected, onSelect }: { t: TreeNode; pad: number; se
       </span>
     </button>
   );
+}
+
+/** A node's info in a few words: `Running · 1/1 ready · 2 restarts` (zero restarts left out). */
+function infoLine(info: ResourceNode['info']): string {
+  return (info ?? []).flatMap((i) => {
+    if (i.name === 'Status' || i.name === 'Revision') return [i.value];
+    if (i.name === 'Containers') return [`${i.value} ready`];
+    if (i.name === 'Restarts') return i.value === '0' ? [] : [`${i.value} restarts`];
+    return [`${i.name} ${i.value}`];
+  }).join(' · ');
 }

@@ -1,6 +1,6 @@
 // The app page's actions (sync, refresh, rollback, terminate), their dialogs, and the result or
 // error each shows.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { HistoryEntry, SyncRequest } from '../api/types';
 import type { AppData } from './useApp';
@@ -27,6 +27,12 @@ export function useActions(name: string, d: AppData): Actions {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
+  // Confirmations fade after a while; errors stay until dismissed.
+  useEffect(() => {
+    if (notice?.kind !== 'ok') return;
+    const t = setTimeout(() => { setNotice(null); }, 8000);
+    return () => { clearTimeout(t); };
+  }, [notice]);
   const run = (what: () => Promise<unknown>, ok: string, then?: () => void): void => {
     setBusy(true);
     setNotice(null);
