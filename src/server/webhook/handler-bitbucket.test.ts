@@ -17,6 +17,8 @@ const cloudApps = [
 
 test('a Bitbucket Cloud push with the configured hook UUID refreshes the apps of every ref it moved', async (t) => {
   const srv = await startWebhookServer(t, { secrets: { bitbucketUuid: HOOK_UUID }, apps: cloudApps });
+  const bare = await srv.post({ 'x-event-key': 'repo:push', 'x-hook-uuid': HOOK_UUID.slice(1, -1).toUpperCase() }, fixture('bitbucket-push.json'));
+  assert.equal(bare.status, 200, 'the UUID with or without braces, in either case');
   const { status, json } = await srv.post({ 'x-event-key': 'repo:push', 'x-hook-uuid': HOOK_UUID, 'x-request-uuid': 'b1c2d3e4-0000-4000-8000-000000000001', 'user-agent': 'Bitbucket-Webhooks/2.0' }, fixture('bitbucket-push.json'));
   assert.equal(status, 200);
   assert.equal(json['provider'], 'bitbucket');

@@ -27,6 +27,8 @@ export interface ProviderSpec {
   readonly parse: (payload: unknown) => PushEvent[];
 }
 
+/** `{5C6D…}` and `5c6d…` are one UUID: Bitbucket shows it with braces, copies may drop them. */
+const bareUuid = (uuid: string): string => uuid.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase();
 const has = (name: string) => (h: Headers): boolean => h(name) !== undefined;
 const header = (name: string) => (h: Headers): string => h(name) ?? '';
 
@@ -58,7 +60,7 @@ export const PROVIDERS: readonly ProviderSpec[] = [
     provider: 'bitbucket', detect: (h) => h('x-hook-uuid') !== undefined || h('x-event-key') === 'repo:push',
     event: header('x-event-key'), pushEvents: new Set(['repo:push']),
     credentials: [
-      { secret: (s) => s.bitbucketUuid, header: 'X-Hook-UUID', verify: (uuid, secret) => safeEqual(uuid, secret) },
+      { secret: (s) => s.bitbucketUuid, header: 'X-Hook-UUID', verify: (uuid, secret) => safeEqual(bareUuid(uuid), bareUuid(secret)) },
       // Webhook secrets, which Bitbucket Cloud added in 2024 (Argo CD does not read them).
       { secret: (s) => s.bitbucket, header: 'X-Hub-Signature', verify: prefixedSha256Matches },
     ],
