@@ -37,8 +37,9 @@ export class FjordApiClient {
     this.agent = new Agent({ headersTimeout: timeout, bodyTimeout: timeout, connectTimeout: Math.min(timeout, 10_000) });
   }
 
+  /** Closes every connection, open streams included (a graceful close would wait for them forever). */
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent.destroy();
   }
 
   listApplications(q: ListQuery = {}): Promise<ApplicationList> {
@@ -95,6 +96,7 @@ export class FjordApiClient {
    */
   async watchApplications(name: string | undefined, signal: AbortSignal): Promise<AsyncGenerator<ApplicationEvent>> {
     const res = await this.send({ method: 'GET', path: '/api/v1/stream/applications', query: { name }, signal, stream: true });
+    res.body.on('error', () => undefined); // the abort that ends a stream nobody reads any more is expected
     return applicationEvents(res.body);
   }
 

@@ -1,6 +1,6 @@
 // Waiting for an Application to reach a state, driven by the API's event stream
 // (`/api/v1/stream/applications?name=`). Falls back to polling once a second when the stream is
-// unavailable; reconnects when the server closes it.
+// unavailable; reconnects when the server closes it. The stream is aborted when the wait ends.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FjordApiClient } from '../../client/api-client.js';
 import { ApiError } from '../../client/errors.js';
@@ -37,10 +37,11 @@ export async function waitForApplication(client: FjordApiClient, name: string, u
   try {
     return await waitLoop(state);
   } catch (e) {
-    if (!abort.signal.aborted) throw e;
+    if (!abort.signal.aborted) throw e; // only the timer aborts before `finally`
     throw new FailedError(`timed out after ${formatMs(opts.timeoutMs)} waiting for application ${name} ${opts.what}; ${describeState(state.last)}`);
   } finally {
     if (timer) clearTimeout(timer);
+    abort.abort();
     progress.stop();
   }
 }
@@ -72,10 +73,10 @@ async function waitLoop(s: WaitState): Promise<Application | undefined> {
       if (s.signal.aborted || (e instanceof ApiError && (e.status === 401 || e.status === 403))) throw e;
       return pollLoop(s);
     }
-    if (observe(s, await getOrUndefined(s.client, s.name))) { await events.return(undefined); return s.last; }
+    if (observe(s, await getOrUndefined(s.client, s.name))) return s.last;
     for await (const ev of events) {
       if (ev.application.metadata.name !== s.name) continue;
-      if (observe(s, ev.type === 'DELETED' ? undefined : ev.application)) { await events.return(undefined); return s.last; }
+      if (observe(s, ev.type === 'DELETED' ? undefined : ev.application)) return s.last;
     }
     await sleep(500, undefined, { signal: s.signal });
   }

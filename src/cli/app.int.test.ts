@@ -1,0 +1,214 @@
+// `fjord app …` end to end: the real CLI (bin/fjord.js) against the real API server and controller on
+// the test cluster, with commits pushed to a real Git server. What a person or a CI pipeline sees:
+// tables, parseable JSON, diff exit codes, syncs that wait, history with commit authors, rollback,
+// refresh, wait, delete, and clear 401/403 errors.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FJORD } from '../api/flavor.js';
+import { WorkingCopy } from '../dev/git/repos.js';
+import { freePort } from '../dev/net.js';
+import { KubeClient } from '../kube/client.js';
+import { ApiServer } from '../server/api/server.js';
+import { createToken } from '../server/auth/tokens.js';
+import { FjordHttpServer } from '../server/http.js';
+import { Metrics } from '../server/metrics.js';
+import { createLogger } from '../util/log.js';
+import { startAppFixture, configMap, type AppFixture } from '../testing/app-fixture.js';
+import { runFjord, type CliResult } from '../testing/cli.js';
+import { defer } from '../testing/cleanup.js';
+import { eventually } from '../testing/wait.js';
+
+interface CliFixture {
+  readonly f: AppFixture;
+  readonly url: string;
+  readonly admin: string;
+  readonly configHome: string;
+  /** Runs `fjord app ARGS` against the server with the admin token (or `token`). */
+  app(args: readonly string[], token?: string): Promise<CliResult>;
+  /** A token with these roles, created the way `fjord token create` does. */
+  token(subject: string, roles: readonly string[]): Promise<string>;
+  /** A working copy committing as Ada Lovelace. */
+  ada: WorkingCopy;
+}
+
+async function startCliFixture(t: TestContext): Promise<CliFixture> {
+  const f = await startAppFixture(t);
+  const kube = new KubeClient(f.kube.access);
+  const flavor = { ...FJORD, namespace: f.ctrl.namespace };
+  const api = await ApiServer.start({ kube, flavor, log: createLogger({ format: 'text', level: 'info', write: () => undefined }), metrics: new Metrics(), controller: () => f.ctrl.manager.deps });
+  const http = await FjordHttpServer.start({ host: '127.0.0.1', port: 0, routes: [api.apiRoute] });
+  const configHome = mkdtempSync(join(tmpdir(), 'fjord-cli-config-'));
+  const ada = await WorkingCopy.clone(f.repoURL, { GIT_AUTHOR_NAME: 'Ada Lovelace', GIT_AUTHOR_EMAIL: 'ada@example.org' });
+  defer(t, async () => {
+    await http.stop();
+    await api.stop();
+    await kube.close();
+    ada.remove();
+    rmSync(configHome, { recursive: true, force: true });
+  });
+  const token = (subject: string, roles: readonly string[]): Promise<string> => createToken(kube, flavor.namespace, flavor.secretTypeLabel, subject, roles);
+  const admin = await token('admin', ['role:admin']);
+  const env = (tok: string): NodeJS.ProcessEnv => ({ FJORD_SERVER: http.url, FJORD_AUTH_TOKEN: tok, XDG_CONFIG_HOME: configHome });
+  return {
+    f, url: http.url, admin, configHome, ada, token,
+    app: (args, tok = admin) => runFjord(['app', ...args], env(tok)),
+  };
+}
+
+async function push(wc: WorkingCopy, files: Record<string, string>, message: string): Promise<string> {
+  wc.write(files);
+  const sha = await wc.commit(message);
+  await wc.push();
+  return sha;
+}
+
+function ok(r: CliResult, what: string): CliResult {
+  assert.equal(r.code, 0, `${what}: exit ${String(r.code)}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r;
+}
+
+interface Cm { data: Record<string, string> }
+
+test('list, get, diff --exit-code, sync, history, rollback, refresh and wait on a manually synced Application', async (t) => {
+  const c = await startCliFixture(t);
+  const { f } = c;
+  const v1 = await push(c.ada, { 'web/settings.yaml': configMap('settings', { level: 'one' }) }, 'Add settings\n\nFirst version.');
+  const app = f.appName('web');
+  await f.ctrl.createApp(app, f.spec('web'));
+  await f.waitFor(app, 'compared with v1', (s) => s.sync.revision === v1);
+
+  const list = ok(await c.app(['list']), 'list');
+  assert.match(list.stdout, /^NAME\s+PROJECT\s+SYNC\s+HEALTH\s+REPO\s+PATH\s+TARGET$/m);
+  assert.match(list.stdout, new RegExp(`^${app}\\s+default\\s+OutOfSync\\s+\\S+\\s+${f.repoURL.replace(/[.]/g, '\\.')}\\s+web\\s+main$`, 'm'));
+  const json = JSON.parse(ok(await c.app(['list', '-o', 'json']), 'list -o json').stdout) as { items: { metadata: { name: string }; status: { sync: { status: string } } }[] };
+  assert.deepEqual(json.items.map((a) => [a.metadata.name, a.status.sync.status]), [[app, 'OutOfSync']]);
+  assert.equal(ok(await c.app(['list', '-o', 'name']), 'list -o name').stdout, `${app}\n`);
+
+  const before = await c.app(['diff', app, '--exit-code']);
+  assert.equal(before.code, 1, `diff before the first sync: ${before.stderr}`);
+  assert.match(before.stdout, /^===== ConfigMap \S+\/settings \(missing from the cluster\) =====$/m);
+
+  const sync = ok(await c.app(['sync', app]), 'sync');
+  assert.match(sync.stdout, /^Phase:\s+Succeeded$/m);
+  assert.match(sync.stdout, /^-\s+ConfigMap\s+\S+\s+settings\s+Synced\s/m);
+  assert.equal((await f.kube.get<Cm>(`/api/v1/namespaces/${f.dest}/configmaps/settings`)).data['level'], 'one');
+
+  const get = ok(await c.app(['get', app]), 'get');
+  assert.match(get.stdout, new RegExp(`^Name:\\s+${app}$`, 'm'));
+  assert.match(get.stdout, new RegExp(`^Sync Status:\\s+Synced to main \\(${v1.slice(0, 7)}\\)$`, 'm'));
+  assert.match(get.stdout, /^GROUP\s+KIND\s+NAMESPACE\s+NAME\s+STATUS\s+HEALTH\n-\s+ConfigMap\s+\S+\s+settings\s+Synced\b/m);
+  assert.equal((JSON.parse(ok(await c.app(['get', app, '-o', 'json']), 'get -o json').stdout) as { metadata: { name: string } }).metadata.name, app);
+
+  const clean = await c.app(['diff', app, '--exit-code']);
+  assert.deepEqual([clean.code, clean.stdout], [0, ''], `no differences after the sync: ${clean.stderr}`);
+
+  const v2 = await push(c.ada, { 'web/settings.yaml': configMap('settings', { level: 'two' }) }, 'Raise the level to two');
+  await f.waitFor(app, 'v2 seen, auto-sync off', (s) => s.sync.revision === v2 && s.sync.status === 'OutOfSync');
+  const changed = await c.app(['diff', app, '--exit-code']);
+  assert.equal(changed.code, 1, changed.stderr);
+  assert.match(changed.stdout, /^-\s+level: one$/m);
+  assert.match(changed.stdout, /^\+\s+level: two$/m);
+
+  const timedOut = await c.app(['wait', app, '--sync', '--timeout', '2s']);
+  assert.equal(timedOut.code, 1);
+  assert.match(timedOut.stderr, new RegExp(`timed out after 2s waiting for application ${app} to be synced; sync OutOfSync`));
+
+  ok(await c.app(['sync', app, '--timeout', '2m']), 'sync v2');
+  ok(await c.app(['wait', app, '--health', '--sync', '--timeout', '1m']), 'wait --health --sync');
+  const history = ok(await c.app(['history', app]), 'history').stdout.split('\n');
+  assert.match(history[0] ?? '', /^ID\s+DATE\s+REVISION\s+AUTHOR\s+MESSAGE$/);
+  assert.match(history[1] ?? '', new RegExp(`^0\\s+\\S+\\s+${v1.slice(0, 7)}\\s+Ada Lovelace <ada@example\\.org>\\s+Add settings$`));
+  assert.match(history[2] ?? '', new RegExp(`^1\\s+\\S+\\s+${v2.slice(0, 7)}\\s+Ada Lovelace <ada@example\\.org>\\s+Raise the level to two$`));
+
+  const rollback = ok(await c.app(['rollback', app]), 'rollback to the entry before the latest');
+  assert.match(rollback.stdout, new RegExp(`^Revision:\\s+${v1.slice(0, 7)}$`, 'm'));
+  assert.equal((await f.kube.get<Cm>(`/api/v1/namespaces/${f.dest}/configmaps/settings`)).data['level'], 'one');
+  const after = JSON.parse(ok(await c.app(['history', app, '-o', 'json']), 'history -o json').stdout) as { revision: string }[];
+  assert.deepEqual(after.map((h) => h.revision), [v1, v2, v1]);
+
+  const refresh = ok(await c.app(['refresh', app, '--hard']), 'refresh --hard');
+  assert.match(refresh.stdout, new RegExp(`^application ${app} refreshed \\(hard\\): sync OutOfSync`, 'm'));
+
+  const del = ok(await c.app(['delete', app, '--yes', '--wait', '--timeout', '1m']), 'delete --yes --wait');
+  assert.match(del.stdout, new RegExp(`^application ${app} deleted \\(cascade\\)$`, 'm'));
+  await eventually('the ConfigMap deleted with its Application', async () => ((await f.live(`/api/v1/namespaces/${f.dest}/configmaps/settings`)) ? undefined : true), 30_000);
+});
+
+test('a failing sync exits 1 naming the failed hook; delete refuses without --yes off a terminal, --cascade=false', async (t) => {
+  const c = await startCliFixture(t);
+  const { f } = c;
+  await push(c.ada, { 'bad/migrate.yaml': failingPreSyncJob, 'bad/settings.yaml': configMap('settings', { a: 'b' }) }, 'A migration that cannot run');
+  const app = f.appName('bad');
+  await f.ctrl.createApp(app, f.spec('bad'));
+  await f.waitFor(app, 'compared', (s) => s.sync.revision !== undefined && s.sync.revision !== '');
+  const failed = await c.app(['sync', app, '--timeout', '2m']);
+  assert.equal(failed.code, 1, failed.stdout);
+  assert.match(failed.stdout, /^Phase:\s+Failed$/m);
+  assert.match(failed.stderr, new RegExp(`fjord: error: operation on application ${app} failed:\\n  Failed: .*PreSync hook Job/migrate failed`));
+
+  const noYes = await c.app(['delete', app]);
+  assert.equal(noYes.code, 2);
+  assert.match(noYes.stderr, /refusing to delete application .* without --yes \(stdin is not a terminal\)/);
+  const del = ok(await c.app(['delete', app, '--cascade=false', '--yes', '--wait', '--timeout', '1m']), 'delete --cascade=false --yes --wait');
+  assert.match(del.stdout, new RegExp(`^application ${app} deleted \\(resources kept\\)$`, 'm'));
+  const gone = await c.app(['get', app]);
+  assert.equal(gone.code, 1);
+  assert.match(gone.stderr, new RegExp(`404: application ${app} not found`));
+});
+
+test('401 for a bad token, 403 naming the permission for a read-only one; login saves the token privately', async (t) => {
+  const c = await startCliFixture(t);
+  const { f } = c;
+  await push(c.ada, { 'ro/settings.yaml': configMap('settings', { a: 'b' }) }, 'settings');
+  const app = f.appName('ro');
+  await f.ctrl.createApp(app, f.spec('ro'));
+
+  const bad = await c.app(['list'], 'fjord_abcdefgh_not-a-real-token-not-a-real-token-xx');
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^fjord: error: GET \/api\/v1\/applications: 401 unauthorized: .*fjord login/m);
+  assert.doesNotMatch(bad.stderr, /not-a-real-token/, 'the token is never printed');
+
+  const viewer = await c.token('viewer', ['role:readonly']);
+  ok(await c.app(['get', app], viewer), 'a read-only token may get');
+  const denied = await c.app(['sync', app], viewer);
+  assert.equal(denied.code, 1);
+  assert.match(denied.stderr, new RegExp(`403 forbidden: permission denied: applications, sync, default/${app}`));
+
+  const login = await runFjord(['login', '--server', c.url, '--token', c.admin], { XDG_CONFIG_HOME: c.configHome, FJORD_SERVER: '', FJORD_AUTH_TOKEN: '' });
+  ok(login, 'login');
+  assert.match(login.stdout, /logged in to .* as admin \(role:admin\)/);
+  assert.ok(!login.stdout.includes(c.admin) && !login.stderr.includes(c.admin), 'login does not print the token');
+  const file = join(c.configHome, 'fjord', 'config.json');
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { token: string }).token, c.admin);
+  const saved = await runFjord(['app', 'list', '-o', 'name'], { XDG_CONFIG_HOME: c.configHome, FJORD_SERVER: '', FJORD_AUTH_TOKEN: '' });
+  assert.equal(ok(saved, 'list with the saved login').stdout, `${app}\n`);
+  ok(await runFjord(['logout'], { XDG_CONFIG_HOME: c.configHome }), 'logout');
+  const none = await runFjord(['app', 'list'], { XDG_CONFIG_HOME: c.configHome, FJORD_SERVER: '', FJORD_AUTH_TOKEN: '' });
+  assert.equal(none.code, 2);
+
+  const closed = `http://127.0.0.1:${await freePort()}`;
+  const refused = await runFjord(['app', 'list', '--server', closed, '--auth-token', c.admin], { XDG_CONFIG_HOME: c.configHome });
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, new RegExp(`cannot reach the Fjord API at ${closed}: connection refused`));
+});
+
+const failingPreSyncJob = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+spec:
+  parallelism: 0
+  activeDeadlineSeconds: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: run
+          image: registry.example.com/migrate:1
+`;
