@@ -116,7 +116,7 @@ test('--commit refuses a dirty working tree; --allow-dirty commits only the kust
   assert.equal(await git(['ls-remote', remote.url, 'refs/heads/main'], ci.dir), `${head}\trefs/heads/main`, '--commit alone does not push');
 });
 
-test('a push rejected again after the rebase exits 6 and keeps the commit local; the credentials never show', async (t) => {
+test('a push rejected again after the rebase exits 6 and keeps the commit local; a refused push exits 1; credentials never show', async (t) => {
   const remote = await configRepo(t);
   const ci = await remote.clone();
   const other = await remote.clone();
@@ -133,6 +133,13 @@ test('a push rejected again after the rebase exits 6 and keeps the commit local;
   assert.equal(await git(['log', '-1', '--format=%s'], ci.dir), MESSAGE);
   const remoteHead = (await git(['ls-remote', remote.url, 'refs/heads/main'], ci.dir)).split('\t')[0];
   assert.equal(await git(['log', '-1', '--format=%s', remoteHead ?? ''], other.dir), 'second racer');
+
+  const wrong = withCredentials(remote.g.httpAuth.url('acme/config.git'), { username: 'fjord', password: 'wrong-password-31337' });
+  await git(['remote', 'set-url', 'origin', wrong], ci.dir);
+  const denied = await runFjord(['image', 'set', 'payment-service=*:1.4.3', '--dir', join(ci.dir, 'overlays/production'), '--push'], ciEnv());
+  assert.equal(denied.code, 1, `${denied.stdout}${denied.stderr}`);
+  assert.match(denied.stderr, /^fjord: error: git push to origin refs\/heads\/main failed: /);
+  assert.ok(!denied.stderr.includes('wrong-password-31337'), denied.stderr);
 });
 
 test('clear errors and exit codes: bad argument 2, no kustomization 3, not a git repository 4', async (t) => {

@@ -24,10 +24,10 @@ function changeLine(c: ImageChange): string {
   return `${c.name}: ${formatImage(c.before)} → ${formatImage(c.after)}`;
 }
 
-function textReport(r: ImageSetResult): string {
+function textReport(r: ImageSetResult, committing: boolean): string {
   const lines = r.changes.map(changeLine);
   if (r.commit) lines.push(`committed ${r.commit.sha} ${r.commit.message}`);
-  else if (r.changes.every((c) => c.action === 'unchanged')) lines.push(`${r.file} unchanged; nothing to commit`);
+  else if (r.changes.every((c) => c.action === 'unchanged')) lines.push(`${r.file} unchanged${committing ? '; nothing to commit' : ''}`);
   if (r.push) lines.push(`pushed ${r.push.branch} to ${r.push.remote} ${r.push.ref}${r.push.rebased ? ' (the remote had moved: rebased onto it first)' : ''}`);
   return `${lines.join('\n')}\n`;
 }
@@ -54,8 +54,9 @@ function setCommand(): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (images: string[], o: SetOptions) => {
       try {
+        const committing = o.commit === true || o.push === true;
         const r = await imageSet({ dir: o.dir, images, commit: o.commit === true, push: o.push === true, allowDirty: o.allowDirty === true, ...(o.message !== undefined ? { message: o.message } : {}) });
-        process.stdout.write(o.output === 'json' ? jsonReport(r) : textReport(r));
+        process.stdout.write(o.output === 'json' ? jsonReport(r) : textReport(r, committing));
       } catch (e) {
         if (!(e instanceof ImageSetError)) throw e;
         process.stderr.write(`fjord: error: ${describeError(e)}\n`);
