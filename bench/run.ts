@@ -5,25 +5,25 @@
 //                    [--no-flux] [--no-floor] [--flux-commits N] [--flux-drifts N]
 //                    [--flux-source-interval 1m] [--flux-kustomization-interval 10m] [--cpu-prof] [--docs]
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machine } from './lib/proc.js';
 import { plots, rows } from './lib/report.js';
-import { runBench, type BenchOptions } from './lib/runner.js';
+import { runBench, type BenchOptions, type BenchRun } from './lib/runner.js';
 import { markdownTable, textTable } from './lib/stats.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-const FLAGS = ['--apps', '--resources', '--commits', '--drifts', '--steady', '--flux-commits', '--flux-drifts', '--floor-parallel', '--flux-source-interval', '--flux-kustomization-interval', '--cold-timeout'] as const;
-const SWITCHES = ['--quick', '--no-flux', '--no-floor', '--cpu-prof', '--docs'] as const;
+const FLAGS = ['--report', '--apps', '--resources', '--commits', '--drifts', '--steady', '--flux-commits', '--flux-drifts', '--floor-parallel', '--flux-source-interval', '--flux-kustomization-interval', '--cold-timeout'] as const;
+const SWITCHES = ['--quick', '--no-flux', '--no-fjord', '--no-floor', '--cpu-prof', '--docs'] as const;
 
 function usage(problem: string): Error {
   return new Error(`${problem}\nusage: npm run bench -- [--quick] ${FLAGS.map((f) => `[${f} X]`).join(' ')} [--no-flux] [--no-floor] [--cpu-prof] [--docs]`);
 }
 
-export function parseArgs(argv: readonly string[], log: (l: string) => void): BenchOptions & { docs: boolean } {
+export function parseArgs(argv: readonly string[], log: (l: string) => void): BenchOptions & { docs: boolean; report?: string } {
   const values = new Map<string, string>();
   const on = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -42,10 +42,10 @@ export function parseArgs(argv: readonly string[], log: (l: string) => void): Be
   return {
     apps: int('--apps', 1000, 20, 1), resources: int('--resources', 10, 5, 1, 200), commits: int('--commits', 30, 5), drifts: int('--drifts', 30, 3),
     steadySeconds: int('--steady', 120, 15, 5, 3600), floor: !on.has('--no-floor'), floorParallel: int('--floor-parallel', 8, 4, 1, 64),
-    flux: !on.has('--no-flux'), fluxCommits: int('--flux-commits', 10, 2), fluxDrifts: int('--flux-drifts', 3, 1),
+    flux: !on.has('--no-flux'), fjord: !on.has('--no-fjord'), fluxCommits: int('--flux-commits', 10, 2), fluxDrifts: int('--flux-drifts', 3, 1),
     fluxSettings: { sourceInterval: values.get('--flux-source-interval') ?? '1m', kustomizationInterval: values.get('--flux-kustomization-interval') ?? '10m' },
     clusterName: 'bench', freshClusterPerPhase: true, cpuProfile: on.has('--cpu-prof'), coldTimeoutMs: int('--cold-timeout', 1200, 300, 10) * 1000,
-    root: ROOT, logDir: '', log, docs: on.has('--docs'),
+    root: ROOT, logDir: '', log, docs: on.has('--docs'), ...(values.has('--report') ? { report: values.get('--report') ?? '' } : {}),
   };
 }
 
@@ -85,32 +85,52 @@ ${errors.length ? `\nErrors:\n${errors.map((e) => `- ${e}`).join('\n')}\n` : ''}
 ${pictures.map((p) => `![${p.caption}](bench/${p.file})\n\n*${p.caption}.*\n`).join('\n')}`;
 }
 
+interface Saved { startedAt: string; options: BenchOptions; loadAverage: { start: number[]; end: number[] }; run: BenchRun }
+
+/** Earlier results (comma-separated JSON files) merged: the floor, Fjord and Flux each from the first file that has it. */
+function loadReports(files: string): { o: BenchOptions; run: BenchRun; startedAt: string; sources: string[] } {
+  const saved = files.split(',').map((f) => ({ f, s: JSON.parse(readFileSync(f, 'utf8')) as Saved }));
+  const first = saved[0]?.s;
+  if (!first) throw usage('--report: give one or more results files, comma-separated');
+  const floor = saved.find((x) => x.s.run.floor)?.s.run.floor;
+  const fjord = saved.find((x) => x.s.run.fjord)?.s.run.fjord;
+  const fluxRun = saved.find((x) => x.s.run.flux)?.s.run.flux;
+  const run: BenchRun = { ...(floor ? { floor } : {}), ...(fjord ? { fjord } : {}), ...(fluxRun ? { flux: fluxRun } : {}), errors: saved.flatMap((x) => x.s.run.errors) };
+  const flux = saved.find((x) => x.s.run.flux !== undefined)?.s.options;
+  const o = { ...first.options, ...(flux ? { fluxCommits: flux.fluxCommits, fluxDrifts: flux.fluxDrifts } : {}), log: (): void => undefined };
+  return { o, run, startedAt: first.startedAt, sources: saved.map((x) => `${basename(x.f)} (load average ${x.s.loadAverage.start.map((v) => v.toFixed(1)).join(' ')} at its start)`) };
+}
+
 async function main(): Promise<void> {
   const log = (l: string): void => { process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${l}\n`); };
   const parsed = parseArgs(process.argv.slice(2), log);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const resultsDir = join(ROOT, 'bench', 'results', stamp);
   mkdirSync(resultsDir, { recursive: true });
-  const o: BenchOptions = { ...parsed, logDir: resultsDir };
-  const startedAt = new Date().toISOString();
-  const load = { start: loadavg(), end: [] as number[] };
-  const run = await runBench(o);
-  load.end = loadavg();
-  const webhook = run.fjord?.webhookPush;
-  const table = rows(o, run, webhook);
+  let o: BenchOptions = { ...parsed, logDir: resultsDir };
+  let startedAt = new Date().toISOString();
+  let run: BenchRun;
+  let sources: string[] = [];
+  if (parsed.report !== undefined) {
+    ({ o, run, startedAt, sources } = loadReports(parsed.report));
+  } else {
+    const load = { start: loadavg(), end: [] as number[] };
+    run = await runBench(o);
+    load.end = loadavg();
+    const { log: _log, ...options } = o;
+    const json = join(ROOT, 'bench', 'results', `${stamp}.json`);
+    writeFileSync(json, `${JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), options, machine: machine(), loadAverage: load, code: codeVersion(), run }, null, 2)}\n`);
+    process.stdout.write(`\nresults: ${json}\nplots and logs: ${resultsDir}\n`);
+  }
+  const table = rows(o, run, run.fjord?.webhookPush);
   process.stdout.write(`\n${textTable(table)}\n`);
   for (const e of run.errors) process.stdout.write(`ERROR: ${e}\n`);
   const pictures = plots(run, resultsDir);
-  const m = machine();
-  const json = join(ROOT, 'bench', 'results', `${stamp}.json`);
-  const { log: _log, ...options } = o;
-  writeFileSync(json, `${JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), options, machine: m, loadAverage: load, code: codeVersion(), table, run }, null, 2)}\n`);
-  process.stdout.write(`\nresults: ${json}\nplots and logs: ${resultsDir}\n`);
   if (parsed.docs) {
     mkdirSync(join(ROOT, 'docs', 'bench'), { recursive: true });
     for (const p of pictures) copyFileSync(join(resultsDir, p.file), join(ROOT, 'docs', 'bench', p.file));
-    const settings = [run.fjord?.settings, run.flux?.settings].filter((s): s is string => s !== undefined).map((s, i) => `${i === 0 && run.fjord ? 'Fjord' : 'Flux'}: ${s}.`);
-    writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), docsPage(o, { table: markdownTable(table), pictures, m, stamp: startedAt.slice(0, 16).replace('T', ' '), settings, errors: run.errors }));
+    const settings = [run.fjord ? `Fjord: ${run.fjord.settings}.` : '', run.flux ? `Flux: ${run.flux.settings}.` : '', ...(sources.length > 1 ? [`Combined from separate runs: ${sources.join('; ')}.`] : [])].filter((x) => x !== '');
+    writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), docsPage(o, { table: markdownTable(table), pictures, m: machine(), stamp: startedAt.slice(0, 16).replace('T', ' '), settings, errors: run.errors }));
     process.stdout.write('docs/benchmarks.md and docs/bench/*.png updated\n');
   }
   if (run.errors.length > 0) process.exitCode = 1;

@@ -25,6 +25,8 @@ export interface BenchOptions {
   readonly floor: boolean;
   readonly floorParallel: number;
   readonly flux: boolean;
+  /** false: Flux only (e.g. to combine with an earlier Fjord run through --report). */
+  readonly fjord?: boolean;
   readonly fluxCommits: number;
   readonly fluxDrifts: number;
   readonly fluxSettings: FluxSettings;
@@ -199,7 +201,7 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
         return f;
       });
     }
-    for (const which of ['fjord', ...(o.flux ? ['flux' as const] : [])] as const) {
+    for (const which of [...(o.fjord === false ? [] : ['fjord' as const]), ...(o.flux ? ['flux' as const] : [])]) {
       try {
         out[which] = await toolPhase(o, s, which);
       } catch (e) {

@@ -21,7 +21,7 @@ test('npm run bench --quick (Fjord only) measures every scenario with plausible 
   defer(t, () => clusterDown(clusterName));
   const o = {
     apps: 5, resources: 3, commits: 3, drifts: 3, steadySeconds: 5, floor: true, floorParallel: 2,
-    flux: false, fluxCommits: 0, fluxDrifts: 0, fluxSettings: { sourceInterval: '1m', kustomizationInterval: '10m' },
+    fjord: true, flux: false, fluxCommits: 0, fluxDrifts: 0, fluxSettings: { sourceInterval: '1m', kustomizationInterval: '10m' },
     clusterName, freshClusterPerPhase: false, cpuProfile: false, coldTimeoutMs: 90_000, root: ROOT, logDir, log: (): void => undefined,
   };
   const run = await runBench(o);
