@@ -1,5 +1,5 @@
 // The side panel of a selected resource: summary, live manifest, diff against Git, and events.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import type { KubeEvent, ManagedResource, ResourceNode, ResourceResult as ResultRow } from '../api/types';
 import { HealthBadge, SyncBadge, kindLabel } from '../common/icons';
@@ -19,10 +19,13 @@ interface Props {
 
 export function NodePanel({ app, node, managed, result, events, onClose }: Props): React.JSX.Element {
   const [tab, setTab] = useState<Tab>(managed?.diff ? 'diff' : 'summary');
+  const ref = useRef<HTMLElement>(null);
+  // In a narrow window the panel sits below the tree: bring it into view when a node is chosen.
+  useEffect(() => { if (window.innerWidth < 900) ref.current?.scrollIntoView({ behavior: 'smooth', block: 'start' }); }, []);
   const mine = events.filter((e) => e.involvedObject?.kind === node.kind && e.involvedObject.name === node.name);
   const tabs: [Tab, string][] = [['summary', 'Summary'], ['manifest', 'Live manifest'], ['diff', 'Diff'], ['events', `Events${mine.length ? ` (${mine.length})` : ''}`]];
   return (
-    <aside className="panel" aria-label={`${node.kind} ${node.name}`} data-testid="node-panel">
+    <aside ref={ref} className="panel" aria-label={`${node.kind} ${node.name}`} data-testid="node-panel">
       <header className="panel-head">
         <span className={`kind kind-${kindLabel(node.kind)}`}>{kindLabel(node.kind)}</span>
         <div className="panel-title"><strong>{node.name}</strong><small>{node.kind}{node.namespace ? ` · ${node.namespace}` : ''}</small></div>

@@ -55,7 +55,7 @@ export function SyncDialog({ resources, busy, onSubmit, onCancel }: Props): Reac
         </div>
         <footer className="modal-foot">
           <button type="button" className="btn" onClick={onCancel}>Cancel</button>
-          <button type="submit" className="btn primary" disabled={busy || chosen.size === 0}>{busy ? 'Starting…' : dryRun ? 'Dry run' : 'Synchronize'}</button>
+          <button type="submit" className="btn primary" disabled={busy || (resources.length > 0 && chosen.size === 0)}>{busy ? 'Starting…' : dryRun ? 'Dry run' : 'Synchronize'}</button>
         </footer>
       </form>
     </div>

@@ -17,10 +17,10 @@ export interface TreeNode {
 
 export interface TreeLayout { root: TreeNode; nodes: TreeNode[]; edges: { from: TreeNode; to: TreeNode }[]; width: number; height: number }
 
-export const NODE_W = 256;
-export const NODE_H = 54;
-const COL_GAP = 64;
-const ROW_GAP = 14;
+/** Node size and gaps; a compact set keeps more of the graph in view in a narrow window. */
+export interface Dims { w: number; h: number; colGap: number; rowGap: number }
+export const WIDE: Dims = { w: 256, h: 54, colGap: 64, rowGap: 14 };
+export const COMPACT: Dims = { w: 196, h: 50, colGap: 32, rowGap: 10 };
 
 /** Builds the graph: tree nodes plus managed resources missing from the cluster, under `rootNode`. */
 export function buildTree(rootNode: ResourceNode, treeNodes: readonly ResourceNode[], managed: readonly ResourceStatus[]): TreeNode {
@@ -58,7 +58,7 @@ function kindRank(kind: string): number {
   return i < 0 ? ORDER.length : i;
 }
 
-export function layoutTree(root: TreeNode): TreeLayout {
+export function layoutTree(root: TreeNode, d: Dims = WIDE): TreeLayout {
   const nodes: TreeNode[] = [];
   const edges: { from: TreeNode; to: TreeNode }[] = [];
   let row = 0;
@@ -66,25 +66,25 @@ export function layoutTree(root: TreeNode): TreeLayout {
   const place = (t: TreeNode, depth: number, seen: Set<string>): void => {
     t.depth = depth;
     maxDepth = Math.max(maxDepth, depth);
-    t.x = depth * (NODE_W + COL_GAP);
+    t.x = depth * (d.w + d.colGap);
     nodes.push(t);
     const kids = t.children.filter((c) => !seen.has(c.id));
     for (const c of kids) { seen.add(c.id); edges.push({ from: t, to: c }); place(c, depth + 1, seen); }
-    if (kids.length === 0) { t.y = row * (NODE_H + ROW_GAP); row++; return; }
+    if (kids.length === 0) { t.y = row * (d.h + d.rowGap); row++; return; }
     const first = kids[0];
     const last = kids[kids.length - 1];
     t.y = first && last ? (first.y + last.y) / 2 : 0;
   };
   place(root, 0, new Set([root.id]));
-  return { root, nodes, edges, width: (maxDepth + 1) * (NODE_W + COL_GAP) - COL_GAP, height: Math.max(1, row) * (NODE_H + ROW_GAP) - ROW_GAP };
+  return { root, nodes, edges, width: (maxDepth + 1) * (d.w + d.colGap) - d.colGap, height: Math.max(1, row) * (d.h + d.rowGap) - d.rowGap };
 }
 
 /** An S-shaped edge from the right side of `a` to the left side of `b`. */
-export function edgePath(a: TreeNode, b: TreeNode): string {
-  const x1 = a.x + NODE_W;
-  const y1 = a.y + NODE_H / 2;
+export function edgePath(a: TreeNode, b: TreeNode, d: Dims = WIDE): string {
+  const x1 = a.x + d.w;
+  const y1 = a.y + d.h / 2;
   const x2 = b.x;
-  const y2 = b.y + NODE_H / 2;
+  const y2 = b.y + d.h / 2;
   const mx = (x1 + x2) / 2;
   return `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`;
 }
