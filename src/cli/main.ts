@@ -8,6 +8,7 @@ import { runCommand } from './run.js';
 import { sealCommand } from './seal.js';
 import { imageCommand } from './image.js';
 import { describeError } from './errors.js';
+import { tokenCommand } from './token.js';
 import { appCommand } from './app/index.js';
 import { loginCommand, logoutCommand } from './login.js';
 
@@ -23,6 +24,7 @@ export function program(): Command {
   p.addCommand(sealCommand());
   p.addCommand(imageCommand());
   p.addCommand(demoCommand());
+  p.addCommand(tokenCommand());
   p.addCommand(appCommand());
   p.addCommand(loginCommand());
   p.addCommand(logoutCommand());

@@ -99,7 +99,7 @@ function uiDir(flag: string | undefined): string | undefined {
 function serverRoutes(api: ApiServer | undefined, uiFlag: string | undefined): Route[] {
   if (!api) return [];
   const ui = uiDir(uiFlag);
-  return [api.apiRoute, api.metricsRoute, ...(ui ? [uiRoute(ui)] : [])];
+  return [api.webhookRoute, api.apiRoute, api.metricsRoute, ...(ui ? [uiRoute(ui)] : [])];
 }
 
 async function run(o: RunOptions): Promise<void> {
@@ -118,11 +118,11 @@ async function run(o: RunOptions): Promise<void> {
     const manager = roles.has('controller')
       ? await ControllerManager.start({
         kube, flavor, config, cacheDir: o.cacheDir ?? join(homedir(), '.cache', 'fjord'), log, allowFileRepos: o.allowFileRepos ?? false,
-        observe: { reconcile: (s, ok) => { metrics.reconcileDuration.observe({ result: ok ? 'success' : 'error' }, s); metrics.reconcileTotal.inc({ result: ok ? 'success' : 'error' }); }, git: (...a) => { metrics.observeGit(...a); } },
+        observe: metrics.controllerObservers(),
       })
       : undefined;
     if (manager) metrics.watchQueue(() => manager.queueDepth());
-    const api = roles.has('server') ? await ApiServer.start({ kube, flavor, log: log.child({ role: 'server' }), metrics, controller: () => manager?.deps }) : undefined;
+    const api = roles.has('server') ? await ApiServer.start({ kube, flavor, log: log.child({ role: 'server' }), metrics, controller: () => manager?.deps, ...(manager ? { pushTarget: manager } : {}) }) : undefined;
     const keyRenewPeriodMs = durationFlag(o.keyRenewPeriod, 'key-renew-period');
     const sealed = roles.has('sealed-secrets') ? await SealedSecretsController.start({ kube, namespace: flavor.namespace, log: log.child({ role: 'sealed-secrets' }), ...(keyRenewPeriodMs !== undefined ? { keyRenewPeriodMs } : {}) }) : undefined;
     const port = Number.parseInt(o.port, 10);

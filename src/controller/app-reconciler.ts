@@ -19,11 +19,11 @@ import { writeStatus } from './status-writer.js';
 import { handleRefresh } from './refresh.js';
 import { isHook } from '../sync/hooks.js';
 
-type Problem = Omit<Condition, 'lastTransitionTime'>;
+export type Problem = Omit<Condition, 'lastTransitionTime'>;
 
-interface Validated { spec: ApplicationSpec; project: AppProjectSpec; cluster: ClusterRef }
+export interface Validated { spec: ApplicationSpec; project: AppProjectSpec; cluster: ClusterRef }
 
-function validate(deps: ControllerDeps, app: KubeObject): Validated | Problem {
+export function validate(deps: ControllerDeps, app: KubeObject): Validated | Problem {
   const parsed = parseApplicationSpec(app['spec']);
   if (!parsed.ok) return { type: 'InvalidSpecError', message: parsed.error };
   const spec = parsed.spec;
@@ -74,11 +74,11 @@ function problemStatus(app: KubeObject, problem: Problem, now: string): Applicat
 }
 
 /** The deps of the steps that act on the destination: its client, discovery and live cache instead of the controller's. */
-function onCluster(deps: ControllerDeps, cluster: ClusterView): ControllerDeps {
+export function onCluster(deps: ControllerDeps, cluster: ClusterView): ControllerDeps {
   return { ...deps, kube: cluster.kube, discovery: cluster.discovery, live: cluster.live };
 }
 
-async function desiredOn(deps: ControllerDeps, cluster: ClusterTarget, name: string, v: Validated, src: SourceResult): Promise<DesiredSet> {
+export async function desiredOn(deps: ControllerDeps, cluster: ClusterTarget, name: string, v: Validated, src: SourceResult): Promise<DesiredSet> {
   const desired = await buildDesired({
     appName: name, project: v.spec.project, projectSpec: v.project, destinationNamespace: v.spec.destination.namespace,
     trackingAnnotation: deps.flavor.trackingAnnotation, discovery: cluster.discovery,

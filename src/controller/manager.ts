@@ -35,6 +35,26 @@ export interface ManagerOptions {
   readonly allowFileRepos?: boolean;
   /** Namespace holding Applications, AppProjects and repository Secrets (default: the flavor's). */
   readonly namespace?: string;
+  /** Observers for metrics: each reconcile's duration and outcome, each request to a Git remote. */
+  readonly observe?: Observers;
+}
+
+export interface Observers {
+  readonly reconcile?: (seconds: number, ok: boolean) => void;
+  readonly git?: (op: string, repo: string, seconds: number, ok: boolean) => void;
+}
+
+/** Runs a handler and reports its duration and whether it threw. */
+async function observed<T>(fn: () => Promise<T>, report: ((seconds: number, ok: boolean) => void) | undefined): Promise<T> {
+  const started = performance.now();
+  let ok = false;
+  try {
+    const r = await fn();
+    ok = true;
+    return r;
+  } finally {
+    report?.((performance.now() - started) / 1000, ok);
+  }
 }
 
 /** Changes that matter for reconciling: anything but status and server bookkeeping. */
@@ -55,14 +75,20 @@ export class ControllerManager {
     private readonly live: LiveCache,
     private readonly poller: RevisionPoller,
     readonly deps: ControllerDeps,
+    private readonly holder: { observe?: Observers },
   ) {}
+
+  /** Reports reconciles and Git requests from now on (metrics attached after start). */
+  observeWith(observe: Observers): void {
+    this.holder.observe = observe;
+  }
 
   static async start(opts: ManagerOptions): Promise<ControllerManager> {
     const { kube, log } = opts;
     const flavor = opts.namespace ? { ...opts.flavor, namespace: opts.namespace } : opts.flavor;
     await ensureDefaultProject(kube, flavor);
     const healthChecks = luaHealthChecks(opts.config.healthScripts);
-    const holder: { queue?: WorkQueue } = {};
+    const holder: { queue?: WorkQueue; observe?: Observers } = { ...(opts.observe ? { observe: opts.observe } : {}) };
     const enqueue = (key: string): void => { holder.queue?.add(key); };
     const nsPath = `/apis/${flavor.group}/${flavor.version}/namespaces/${flavor.namespace}`;
     const written = new WrittenApps();
@@ -80,7 +106,7 @@ export class ControllerManager {
     const live = new LiveCache({ kube, trackingAnnotation: flavor.trackingAnnotation, onOwnedChange, log: (m) => { log.debug(m); }, healthChecks });
     const discovery = new Discovery(kube);
     const clusters = new ClusterRegistry({ kube, flavor, log, local: { kube, discovery, live }, onOwnedChange, healthChecks, onChange: () => { for (const a of apps.list()) enqueue(appKey(a)); } });
-    const repos = new RepoCache({ root: opts.cacheDir, ...(opts.allowFileRepos ? { allowFileUrls: true } : {}) });
+    const repos = new RepoCache({ root: opts.cacheDir, ...(opts.allowFileRepos ? { allowFileUrls: true } : {}), onRemote: (...a) => { holder.observe?.git?.(...a); } });
     const credentials = (url: string): ReturnType<typeof credentialsFor> => credentialsFor(url, repoSecrets.list(), flavor.secretTypeLabel);
     const poller = new RevisionPoller({ repos, intervalMs: opts.config.pollIntervalMs, apps: () => apps.list(), credentials, enqueue, log });
     const deps: ControllerDeps = {
@@ -100,7 +126,7 @@ export class ControllerManager {
     for (const a of apps.list()) enqueue(appKey(a));
     poller.start();
     log.info('controller started', { namespace: flavor.namespace, group: flavor.group, applications: apps.list().length });
-    return new ControllerManager(queue, [apps, projects, repoSecrets], live, poller, deps);
+    return new ControllerManager(queue, [apps, projects, repoSecrets], live, poller, deps, holder);
   }
 
   /** The Applications the controller sees (from its informer cache). */
@@ -115,6 +141,11 @@ export class ControllerManager {
   async repositoryPushed(repoUrl: string, appKeys: readonly string[]): Promise<void> {
     await this.poller.pollRepository(repoUrl);
     for (const key of appKeys) this.queue.add(key);
+  }
+
+  /** Applications waiting for a worker. */
+  queueDepth(): number {
+    return this.queue.depth;
   }
 
   /** Resolves when no Application is waiting or being reconciled (for tests and benchmarks). */

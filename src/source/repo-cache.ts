@@ -39,6 +39,8 @@ export interface RepoCacheOptions {
   allowFileUrls?: boolean;
   /** Append GIT_TRACE output (the argv of git and of what it runs) to this absolute path. */
   traceFile?: string;
+  /** Observes every request to a remote (ls-remote, fetch): for metrics. */
+  onRemote?: (op: string, repo: string, seconds: number, ok: boolean) => void;
 }
 
 /** A repository as the cache sees it: the URL as given, parsed, as passed to git, and its cache key. */
@@ -59,8 +61,10 @@ export class RepoCache {
   private readonly lock = new KeyedLock();
   private readonly askpass: string;
   private readonly tmpRoot: string;
+  private readonly onRemote: RepoCacheOptions['onRemote'];
 
   constructor(opts: RepoCacheOptions) {
+    this.onRemote = opts.onRemote;
     this.root = opts.root;
     this.allowFileUrls = opts.allowFileUrls ?? false;
     for (const dir of ['home', 'bin', 'tmp', 'repos', 'trees']) mkdirSync(join(this.root, dir), { recursive: true, mode: 0o700 });
@@ -142,11 +146,16 @@ export class RepoCache {
       const reason = err instanceof SourceError ? err.reason : 'failed';
       throw new SourceError(`git ${op} ${redactUrl(target.url)}: ${(err as Error).message}`, reason, { cause: err });
     });
+    const started = performance.now();
+    let ok = false;
     try {
-      return await this.git.run(args, { cwd, env: auth.env, redact: auth.redact });
+      const out = await this.git.run(args, { cwd, env: auth.env, redact: auth.redact });
+      ok = true;
+      return out;
     } catch (err) {
       throw gitFailure(op, target.url, err, auth.redact);
     } finally {
+      this.onRemote?.(op, redactUrl(normalizeRepoUrl(target.url)), (performance.now() - started) / 1000, ok);
       await auth.dispose();
     }
   }
