@@ -40,12 +40,15 @@ async function readOnce(url: string, signal: AbortSignal, onEvent: (e: StreamEve
     const { value, done } = await reader.read();
     if (done) return;
     buffer += value;
-    let end = buffer.indexOf('\n\n');
+    // Walk the complete messages by index and cut the buffer once: a chunk can hold thousands.
+    let start = 0;
+    let end = buffer.indexOf('\n\n', start);
     while (end >= 0) {
-      dispatch(buffer.slice(0, end), onEvent);
-      buffer = buffer.slice(end + 2);
-      end = buffer.indexOf('\n\n');
+      dispatch(buffer.slice(start, end), onEvent);
+      start = end + 2;
+      end = buffer.indexOf('\n\n', start);
     }
+    if (start > 0) buffer = buffer.slice(start);
   }
 }
 

@@ -28,7 +28,7 @@ export function VirtualList<T>({ items, rowHeight, renderRow, rowKey, onNearEnd,
   }, []);
   const first = Math.max(0, Math.floor(view.top / rowHeight) - overscan);
   const last = Math.min(items.length, Math.ceil((view.top + view.height) / rowHeight) + overscan);
-  const nearEnd = last >= items.length - overscan;
+  const nearEnd = items.length > 0 && last >= items.length - overscan;
   useLayoutEffect(() => { if (nearEnd && onNearEnd) onNearEnd(); }, [nearEnd, onNearEnd, items.length]);
   const rows: React.ReactNode[] = [];
   for (let i = first; i < last; i++) {

@@ -22,6 +22,7 @@ export function useAppList(q: ListQuery): AppListState {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState(false);
+  const [ready, setReady] = useState<string | null>(null);
   const cont = useRef<string | undefined>(undefined);
   const done = useRef(false);
   const busy = useRef(false);
@@ -41,6 +42,7 @@ export function useAppList(q: ListQuery): AppListState {
       setTotal(page.metadata.total);
       setItems((prev) => (reset ? page.items : mergeSorted(prev, page.items)));
       setError(null);
+      setReady(key);
     }, (e: unknown) => { if (mine === gen.current) setError(e instanceof Error ? e.message : String(e)); })
       .finally(() => { if (mine === gen.current) { busy.current = false; setLoading(false); } });
   }, [key]);
@@ -52,8 +54,10 @@ export function useAppList(q: ListQuery): AppListState {
   }, [fetchPage]);
 
   // Events come in bursts (the stream starts with every Application's current state): apply them in
-  // batches, a few times a second, instead of re-rendering 5,000 times.
+  // batches, a few times a second, instead of re-rendering 5,000 times. The stream opens once the first
+  // page is shown, so that burst never delays the first rows (it carries the current state: no gap).
   useEffect(() => {
+    if (ready !== key) return undefined;
     let queue: StreamEvent[] = [];
     const flush = setInterval(() => {
       if (queue.length === 0) return;
@@ -63,7 +67,7 @@ export function useAppList(q: ListQuery): AppListState {
     }, 250);
     const stop = watchApplications({ projects: q.projects }, (e) => { queue.push(e); }, setLive);
     return () => { stop(); clearInterval(flush); };
-  }, [key]);
+  }, [key, ready]);
 
   const loadMore = useCallback(() => { fetchPage(false); }, [fetchPage]);
   return { items, total, loading, error, live, loadMore };
