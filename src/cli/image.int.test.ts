@@ -142,6 +142,21 @@ test('a push rejected again after the rebase exits 6 and keeps the commit local;
   assert.ok(!denied.stderr.includes('wrong-password-31337'), denied.stderr);
 });
 
+test('two pipelines bumping the same image: the rebase conflicts, exits 6, and the clone is left clean with the commit local', async (t) => {
+  const remote = await configRepo(t);
+  const ci = await remote.clone();
+  const other = await remote.clone();
+  const racer = await otherPipelinePushes(other, 'overlays/production/kustomization.yaml', OVERLAY.replace('"1.4.1"', '"1.4.3"'));
+
+  const r = await runFjord(['image', 'set', SET, '--dir', join(ci.dir, 'overlays/production'), '--push'], ciEnv());
+  assert.equal(r.code, 6, `${r.stdout}${r.stderr}`);
+  assert.match(r.stderr, /rejected because the remote moved, and rebasing onto it failed .*the commit is still local/s);
+  noSecrets(r, remote.g);
+  assert.equal(await git(['status', '--porcelain'], ci.dir), '');
+  assert.equal(await git(['log', '-1', '--format=%s'], ci.dir), MESSAGE);
+  assert.equal(await git(['ls-remote', remote.url, 'refs/heads/main'], ci.dir), `${racer}\trefs/heads/main`);
+});
+
 test('clear errors and exit codes: bad argument 2, no kustomization 3, not a git repository 4', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'fjord-image-'));
   defer(t, () => { rmSync(dir, { recursive: true, force: true }); });

@@ -110,8 +110,9 @@ async function identityFallback(repo: Pick<Repository, 'top' | 'env'>): Promise<
 /** Commits exactly `path` (relative to the top), whatever else is staged or modified. */
 export async function commitFile(repo: Repository, path: string, message: string): Promise<CommitResult> {
   try {
-    await git(repo, ['add', '--', path]);
-    await git(repo, [...repo.identity, 'commit', '--quiet', '--no-edit', '-m', message, '--', path]);
+    const literal = `:(literal)${path}`;
+    await git(repo, ['add', '--', literal]);
+    await git(repo, [...repo.identity, 'commit', '--quiet', '--no-edit', '-m', message, '--', literal]);
     const sha = await git(repo, ['rev-parse', 'HEAD']);
     const author = await git(repo, ['log', '-1', '--format=%an <%ae>', 'HEAD']);
     return { sha, message, author };

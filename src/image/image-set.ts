@@ -43,10 +43,10 @@ export async function imageSet(o: ImageSetOptions): Promise<ImageSetResult> {
   const wanted = parseImageArguments(o.images);
   const file = findKustomizationFile(o.dir);
   const repo = o.commit || o.push ? await openRepository(o.dir) : undefined;
-  if (repo && !o.allowDirty) await refuseDirty(repo, o.dir);
   const before = readFileSync(file, 'utf8');
   const { text, changes } = setImages(before, wanted, file);
   if (text === before) return { file, changes };
+  if (repo && !o.allowDirty) await refuseDirty(repo, o.dir);
   writeFileSync(file, text);
   if (!repo) return { file, changes };
   const dirLabel = repo.prefix === '' ? '.' : repo.prefix.replace(/\/$/, '');
