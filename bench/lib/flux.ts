@@ -56,7 +56,7 @@ export class FluxUnderTest implements ToolUnderTest {
   readonly settings: string;
 
   private constructor(private readonly ctx: ToolContext, private readonly flux: FluxSettings, private readonly children: Child[], private readonly ks: Informer) {
-    this.settings = `source-controller and kustomize-controller v1.9.6 at their default concurrency; GitRepository interval ${flux.sourceInterval}, Kustomization interval ${flux.kustomizationInterval}, wait: true, prune: true`;
+    this.settings = `source-controller v1.9.6 and kustomize-controller v1.9.5 at their default concurrency; GitRepository interval ${flux.sourceInterval}, Kustomization interval ${flux.kustomizationInterval}, wait: true, prune: true`;
   }
 
   static async start(ctx: ToolContext, bin: string, flux: FluxSettings): Promise<FluxUnderTest> {

@@ -52,6 +52,7 @@ export interface ToolResult {
   readonly webhookPush?: readonly (number | null)[];
   readonly drift: readonly DriftSample[];
   readonly workDir: string;
+  readonly notes?: readonly string[];
 }
 
 export interface BenchRun {
@@ -100,7 +101,10 @@ async function measureTool(o: BenchOptions, s: Shared, kube: KubeClient, tool: T
   try {
     await tool.createLatencyApp(latencyURL(s));
     const rig: LatencyRig = { kube, tool, repo: s.latencyRepo, watch, values: s.values, head: s.latencyHead };
-    if (!await settle(rig, samples.pushTimeoutMs * 2)) throw new Error(`${tool.name}: the latency app did not become ready at ${s.latencyHead.slice(0, 8)}`);
+    const settleStart = performance.now();
+    const settled = await settle(rig, Math.max(samples.pushTimeoutMs * 2, o.coldTimeoutMs));
+    const notes = [`the latency app, created after the cold start, was ${settled ? '' : 'NOT '}ready after ${((performance.now() - settleStart) / 1000).toFixed(1)} s`];
+    o.log(`${tag} ${notes[0] ?? ''}`);
     o.log(`${tag} steady state for ${o.steadySeconds} s`);
     const steady = await steadyState(tool, kube, s.git.requests, o.steadySeconds, baseline);
     o.log(`${tag} steady: CPU ${steady.cpuPercent}%, RSS ${steady.rssMiB} MiB, API ${JSON.stringify(steady.apiPerMinute)}/min over idle, git ${steady.gitRequestsPerMinute}/min`);
@@ -118,7 +122,7 @@ async function measureTool(o: BenchOptions, s: Shared, kube: KubeClient, tool: T
       drift.push(d);
       o.log(`${tag} drift ${i + 1}/${samples.drifts} ${d.kind} ${d.object}: ${d.ms ?? 'TIMEOUT'} ms`);
     }
-    return { name: tool.name, settings: tool.settings, cold, steady, baselineApiPerMinute: baseline, repositories: 2, push, ...(webhookPush ? { webhookPush } : {}), drift, workDir };
+    return { name: tool.name, settings: tool.settings, cold, steady, baselineApiPerMinute: baseline, repositories: 2, push, ...(webhookPush ? { webhookPush } : {}), drift, workDir, notes };
   } finally {
     await watch.stop();
   }
