@@ -50,7 +50,7 @@ export interface ControllerDeps {
   /** reposerver.parallelism.limit: how many renders may run at once. */
   readonly renderSlots: Semaphore;
   /** Age identities (from sops-age Secrets in the controller namespace) for SOPS-encrypted files. */
-  readonly sopsIdentities: () => string[];
+  readonly sopsIdentities: (appName: string) => string[] | Promise<string[]>;
   /** operation.processors: how many sync operations may apply at once. */
   readonly operationSlots: Semaphore;
   /** Backs off self-heal when drift keeps coming back. */

@@ -23,6 +23,7 @@ import { Semaphore } from '../util/semaphore.js';
 import { SelfHealBackoff } from './self-heal-backoff.js';
 import { luaHealthChecks } from '../health/lua.js';
 import { ageIdentitiesFrom, SOPS_SECRET_TYPE } from '../secrets/sops/rendered.js';
+import { appAgeIdentities } from '../secrets/sops/app-keys.js';
 import { credentialsFor } from './repo-credentials.js';
 import { appKey, RevisionPoller } from './revision-poller.js';
 
@@ -113,7 +114,7 @@ export class ControllerManager {
       flavor, kube, discovery, live, clusters, repos, apps, projects, repoSecrets,
       renderCache: new RenderCache(), dryRuns: new DryRunCache(), events: new EventRecorder(kube, log), log,
       reconciliationMs: opts.config.reconciliationMs, knownRefs: (url) => poller.knownRefs(url), now: () => new Date(), written, renderSlots: new Semaphore(opts.config.repoParallelism),
-      sopsIdentities: () => ageIdentitiesFrom(repoSecrets.list().filter((s) => (s.metadata?.['labels'] as Record<string, string> | undefined)?.[flavor.secretTypeLabel] === SOPS_SECRET_TYPE)), operationSlots: new Semaphore(opts.config.operationProcessors), selfHeal: new SelfHealBackoff(), healthChecks,
+      sopsIdentities: appAgeIdentities({ kube, namespace: flavor.namespace, application: (n) => apps.get(flavor.namespace, n), defaults: () => ageIdentitiesFrom(repoSecrets.list().filter((s) => (s.metadata?.['labels'] as Record<string, string> | undefined)?.[flavor.secretTypeLabel] === SOPS_SECRET_TYPE)) }), operationSlots: new Semaphore(opts.config.operationProcessors), selfHeal: new SelfHealBackoff(), healthChecks,
     };
     const queue = new WorkQueue({
       name: 'applications', concurrency: opts.config.statusProcessors,

@@ -17,6 +17,8 @@ export interface TestController {
   readonly manager: ControllerManager;
   readonly namespace: string;
   readonly flavor: ApiFlavor;
+  /** Every line the controller logged so far (text format). */
+  readonly logs: readonly string[];
   appPath(name: string): string;
   createApp(name: string, spec: Record<string, unknown>, extra?: Partial<KubeObject>): Promise<void>;
   getApp(name: string): Promise<KubeObject>;
@@ -45,7 +47,7 @@ export async function startController(t: TestContext, testClient: KubeClient, na
   });
   const base = `/apis/${flavor.group}/${flavor.version}/namespaces/${namespace}/applications`;
   return {
-    manager, namespace, flavor,
+    manager, namespace, flavor, logs: lines,
     appPath: (name) => `${base}/${name}`,
     createApp: async (name, spec, extra = {}) => {
       await kube.create(base, { apiVersion: `${flavor.group}/${flavor.version}`, kind: 'Application', metadata: { name, namespace, ...(extra.metadata ?? {}) }, spec });

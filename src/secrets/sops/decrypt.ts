@@ -105,3 +105,19 @@ export async function decryptSopsDocument(doc: Record<string, unknown>, ids: Sop
   if (out === undefined) throw new SopsError('no documents to decrypt', opts.file);
   return out;
 }
+
+/**
+ * For documents a tool (kustomize) re-serialised: the MAC is verified on `source`, the documents of the
+ * file as stored in Git, and each of `rendered` (the tool's copies, with fields reordered and perhaps
+ * transformed) is opened with the same data key; every value stays authenticated with its key path.
+ */
+export async function decryptRenderedCopies(rendered: readonly Record<string, unknown>[], source: readonly Record<string, unknown>[], ids: SopsIdentities, opts: SopsDecryptOptions): Promise<Record<string, unknown>[]> {
+  const [first] = source;
+  if (first === undefined) throw new SopsError('no documents to decrypt', opts.file);
+  const meta = metadataOf(first, opts.file);
+  const dataKey = await dataKeyOf(meta, ids, opts.file);
+  const ctx = newContext(meta, dataKey);
+  walkDocuments(source, ctx, opts.file);
+  checkMac(ctx.hash.digest('hex').toUpperCase(), storedMac(meta, dataKey, opts.file), ctx, opts.file);
+  return walkDocuments(rendered, newContext(meta, dataKey), opts.file);
+}
