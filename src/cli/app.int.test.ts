@@ -7,18 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FJORD } from '../api/flavor.js';
 import { WorkingCopy } from '../dev/git/repos.js';
 import { freePort } from '../dev/net.js';
-import { KubeClient } from '../kube/client.js';
-import { ApiServer } from '../server/api/server.js';
-import { createToken } from '../server/auth/tokens.js';
-import { FjordHttpServer } from '../server/http.js';
-import { Metrics } from '../server/metrics.js';
-import { createLogger } from '../util/log.js';
 import { startAppFixture, configMap, type AppFixture } from '../testing/app-fixture.js';
 import { runFjord, type CliResult } from '../testing/cli.js';
 import { defer } from '../testing/cleanup.js';
+import { testKubeconfig } from '../testing/cluster.js';
+import { startTestServer } from '../testing/server.js';
 import { eventually } from '../testing/wait.js';
 
 interface CliFixture {
@@ -28,33 +23,33 @@ interface CliFixture {
   readonly configHome: string;
   /** Runs `fjord app ARGS` against the server with the admin token (or `token`). */
   app(args: readonly string[], token?: string): Promise<CliResult>;
-  /** A token with these roles, created the way `fjord token create` does. */
-  token(subject: string, roles: readonly string[]): Promise<string>;
+  /** A token made by `fjord token create`, once the server accepts it. */
+  tokenCli(subject: string, role: string): Promise<string>;
   /** A working copy committing as Ada Lovelace. */
   ada: WorkingCopy;
 }
 
 async function startCliFixture(t: TestContext): Promise<CliFixture> {
   const f = await startAppFixture(t);
-  const kube = new KubeClient(f.kube.access);
-  const flavor = { ...FJORD, namespace: f.ctrl.namespace };
-  const api = await ApiServer.start({ kube, flavor, log: createLogger({ format: 'text', level: 'info', write: () => undefined }), metrics: new Metrics(), controller: () => f.ctrl.manager.deps });
-  const http = await FjordHttpServer.start({ host: '127.0.0.1', port: 0, routes: [api.apiRoute] });
+  const server = await startTestServer(t, f.ctrl);
   const configHome = mkdtempSync(join(tmpdir(), 'fjord-cli-config-'));
   const ada = await WorkingCopy.clone(f.repoURL, { GIT_AUTHOR_NAME: 'Ada Lovelace', GIT_AUTHOR_EMAIL: 'ada@example.org' });
-  defer(t, async () => {
-    await http.stop();
-    await api.stop();
-    await kube.close();
+  defer(t, () => {
     ada.remove();
     rmSync(configHome, { recursive: true, force: true });
   });
-  const token = (subject: string, roles: readonly string[]): Promise<string> => createToken(kube, flavor.namespace, flavor.secretTypeLabel, subject, roles);
-  const admin = await token('admin', ['role:admin']);
-  const env = (tok: string): NodeJS.ProcessEnv => ({ FJORD_SERVER: http.url, FJORD_AUTH_TOKEN: tok, XDG_CONFIG_HOME: configHome });
+  const admin = await server.token('admin', ['role:admin']);
+  const env = (tok: string): NodeJS.ProcessEnv => ({ FJORD_SERVER: server.url, FJORD_AUTH_TOKEN: tok, XDG_CONFIG_HOME: configHome });
   return {
-    f, url: http.url, admin, configHome, ada, token,
+    f, url: server.url, admin, configHome, ada,
     app: (args, tok = admin) => runFjord(['app', ...args], env(tok)),
+    tokenCli: async (subject, role) => {
+      const created = await runFjord(['token', 'create', '--kubeconfig', testKubeconfig(), '--namespace', f.ctrl.namespace, '--subject', subject, '--role', role]);
+      assert.equal(created.code, 0, created.stderr);
+      const token = created.stdout.trim().split('\n').at(-1) ?? '';
+      await eventually(`token of ${subject} accepted`, async () => ((await server.call(token, '/api/v1/session/userinfo')).status === 200 ? true : undefined), 10_000);
+      return token;
+    },
   };
 }
 
@@ -159,23 +154,33 @@ test('a failing sync exits 1 naming the failed hook; delete refuses without --ye
   assert.match(gone.stderr, new RegExp(`404: application ${app} not found`));
 });
 
-test('401 for a bad token, 403 naming the permission for a read-only one; login saves the token privately', async (t) => {
+test('401 for a bad token, 403 naming the permission for a read-only one, refusals explained; login saves the token privately', async (t) => {
   const c = await startCliFixture(t);
   const { f } = c;
-  await push(c.ada, { 'ro/settings.yaml': configMap('settings', { a: 'b' }) }, 'settings');
+  const first = await push(c.ada, { 'ro/settings.yaml': configMap('settings', { a: 'b' }) }, 'settings');
   const app = f.appName('ro');
-  await f.ctrl.createApp(app, f.spec('ro'));
+  await f.ctrl.createApp(app, f.spec('ro', { syncPolicy: { automated: {} } }));
 
   const bad = await c.app(['list'], 'fjord_abcdefgh_not-a-real-token-not-a-real-token-xx');
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /^fjord: error: GET \/api\/v1\/applications: 401 unauthorized: .*fjord login/m);
   assert.doesNotMatch(bad.stderr, /not-a-real-token/, 'the token is never printed');
 
-  const viewer = await c.token('viewer', ['role:readonly']);
+  const viewer = await c.tokenCli('viewer', 'role:readonly');
   ok(await c.app(['get', app], viewer), 'a read-only token may get');
   const denied = await c.app(['sync', app], viewer);
   assert.equal(denied.code, 1);
   assert.match(denied.stderr, new RegExp(`403 forbidden: permission denied: applications, sync, default/${app}`));
+
+  const second = await push(c.ada, { 'ro/settings.yaml': configMap('settings', { a: 'c' }) }, 'settings, second');
+  await f.waitFor(app, 'automated sync of the second commit', (s) => s.operationState?.phase === 'Succeeded' && s.operationState.operation.sync.revision === second);
+  ok(await c.app(['wait', app, '--timeout', '1m']), 'automated sync done');
+  const refused = await c.app(['sync', app, '--revision', first, '--timeout', '1m']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, new RegExp(`application ${app}: sync to revision ${first} refused: automated sync is enabled`));
+  const noRollback = await c.app(['rollback', app, '0']);
+  assert.equal(noRollback.code, 1);
+  assert.match(noRollback.stderr, /400: .*rollback cannot be initiated when automated sync is enabled/);
 
   const login = await runFjord(['login', '--server', c.url, '--token', c.admin], { XDG_CONFIG_HOME: c.configHome, FJORD_SERVER: '', FJORD_AUTH_TOKEN: '' });
   ok(login, 'login');
@@ -191,9 +196,9 @@ test('401 for a bad token, 403 naming the permission for a read-only one; login 
   assert.equal(none.code, 2);
 
   const closed = `http://127.0.0.1:${await freePort()}`;
-  const refused = await runFjord(['app', 'list', '--server', closed, '--auth-token', c.admin], { XDG_CONFIG_HOME: c.configHome });
-  assert.equal(refused.code, 1);
-  assert.match(refused.stderr, new RegExp(`cannot reach the Fjord API at ${closed}: connection refused`));
+  const unreachable = await runFjord(['app', 'list', '--server', closed, '--auth-token', c.admin], { XDG_CONFIG_HOME: c.configHome });
+  assert.equal(unreachable.code, 1);
+  assert.match(unreachable.stderr, new RegExp(`cannot reach the Fjord API at ${closed}: connection refused`));
 });
 
 const failingPreSyncJob = `apiVersion: batch/v1

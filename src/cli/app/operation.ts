@@ -9,14 +9,26 @@ import { waitForApplication } from './waiter.js';
 
 const FINISHED = new Set(['Succeeded', 'Failed', 'Error']);
 
-/** The operation started after `before` (whose operationState is an older one, or none) has finished. */
+/**
+ * The operation started after `before` (whose operationState is an older one, or none) has finished,
+ * or the controller refused the request: it removed the `operation` we saw and recorded a SyncError
+ * condition saying why, without starting anything.
+ */
 export function operationFinished(before: Application | undefined): (app: Application | undefined) => boolean {
   const earlier = before?.status?.operationState?.startedAt;
+  let seenRequest = false;
   return (app) => {
-    const op = app?.status?.operationState;
-    if (!app || app.operation || !op) return false;
-    return op.startedAt !== earlier && FINISHED.has(op.phase);
+    if (!app) return false;
+    if (app.operation) { seenRequest = true; return false; }
+    const op = app.status?.operationState;
+    if (op && op.startedAt !== earlier) return FINISHED.has(op.phase);
+    return seenRequest && refusal(app) !== undefined;
   };
+}
+
+/** The controller's reason for refusing a requested operation, if the status carries one. */
+export function refusal(app: Application): string | undefined {
+  return app.status?.conditions?.find((c) => c.type === 'SyncError' && / refused: /.test(c.message))?.message;
 }
 
 export function formatOperationResult(app: Application): string {
@@ -43,6 +55,9 @@ export interface AwaitOptions {
 export async function awaitOperation(client: FjordApiClient, name: string, before: Application | undefined, opts: AwaitOptions): Promise<number> {
   const app = await waitForApplication(client, name, operationFinished(before), { timeoutMs: opts.timeoutMs, what: 'to finish its operation' });
   if (!app) throw new FailedError(`application ${name} was deleted during the operation`);
+  const op = app.status?.operationState;
+  const refused = refusal(app);
+  if ((!op || op.startedAt === before?.status?.operationState?.startedAt) && refused) throw new FailedError(`application ${name}: ${refused}`);
   if (!opts.quiet) process.stdout.write(formatOperationResult(app));
   const phase = app.status?.operationState?.phase;
   if (phase !== 'Succeeded') throw new FailedError(`operation on application ${name} ${phase === 'Error' ? 'errored' : 'failed'}:\n  ${failureLines(app).join('\n  ')}`);
