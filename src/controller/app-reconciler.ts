@@ -81,6 +81,7 @@ export function onCluster(deps: ControllerDeps, cluster: ClusterView): Controlle
 export async function desiredOn(deps: ControllerDeps, cluster: ClusterTarget, name: string, v: Validated, src: SourceResult): Promise<DesiredSet> {
   const desired = await buildDesired({
     appName: name, project: v.spec.project, projectSpec: v.project, destinationNamespace: v.spec.destination.namespace,
+    destinationCluster: { server: v.cluster.server, name: v.cluster.name },
     trackingAnnotation: deps.flavor.trackingAnnotation, discovery: cluster.discovery,
   }, src.rendered);
   return restrictToCluster(cluster, desired);

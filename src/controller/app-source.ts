@@ -3,7 +3,7 @@
 // commit + path + options so Applications on the same revision and path render once.
 import type { ApplicationSource } from '../api/application.js';
 import { render } from '../render/render.js';
-import type { DirectoryOptions, HelmOptions, KustomizeOptions, RenderedObject } from '../render/types.js';
+import { RenderError, type DirectoryOptions, type HelmOptions, type KustomizeOptions, type RenderedObject } from '../render/types.js';
 import type { RepoCredentials } from '../source/credentials.js';
 import type { Semaphore } from '../util/semaphore.js';
 import { decryptRendered } from '../secrets/sops/rendered.js';
@@ -16,17 +16,24 @@ export interface SourceResult {
   readonly sourceType: 'Helm' | 'Kustomize' | 'Directory';
 }
 
+/** A render's result, or the RenderError it ended with (and when), so a bad commit is not re-parsed on every poll. */
+type RenderEntry = { rendered: readonly RenderedObject[]; sourceType: SourceResult['sourceType'] } | { error: RenderError; at: number };
+
+/** How long a render error is reused: long enough that a bad commit costs one render a minute, short enough to retry a timeout. */
+export const RENDER_ERROR_TTL_MS = 60_000;
+
 export class RenderCache {
-  private readonly entries = new Map<string, { rendered: readonly RenderedObject[]; sourceType: SourceResult['sourceType'] }>();
+  private readonly entries = new Map<string, RenderEntry>();
   constructor(private readonly max = 500) {}
 
-  get(key: string): { rendered: readonly RenderedObject[]; sourceType: SourceResult['sourceType'] } | undefined {
+  get(key: string): RenderEntry | undefined {
     const hit = this.entries.get(key);
+    if (hit && 'error' in hit && Date.now() - hit.at > RENDER_ERROR_TTL_MS) { this.entries.delete(key); return undefined; }
     if (hit) { this.entries.delete(key); this.entries.set(key, hit); }
     return hit;
   }
 
-  set(key: string, value: { rendered: readonly RenderedObject[]; sourceType: SourceResult['sourceType'] }): void {
+  set(key: string, value: RenderEntry): void {
     if (this.entries.size >= this.max) { const oldest = this.entries.keys().next().value; if (oldest !== undefined) this.entries.delete(oldest); }
     this.entries.set(key, value);
   }
@@ -54,7 +61,7 @@ export interface SourceDeps {
   /** reposerver.parallelism.limit: how many renders may run at once. */
   readonly renderSlots: Semaphore;
   /** Age identities for SOPS-encrypted files. */
-  readonly sopsIdentities: (appName: string) => string[] | Promise<string[]>;
+  readonly sopsIdentities: () => string[];
   /** The refs of the repository from the poller's last ls-remote, when fresh. */
   readonly knownRefs: (url: string) => Map<string, string> | undefined;
 }
@@ -66,17 +73,27 @@ export async function fetchAndRender(deps: SourceDeps, src: ApplicationSource, a
   const key = `${revision}|${src.path}|${JSON.stringify(options)}`;
   let entry = deps.renderCache.get(key);
   if (!entry) {
+    entry = await renderEntry(deps, checkout.dir, src, appName, destinationNamespace);
+    deps.renderCache.set(key, entry);
+  }
+  if ('error' in entry) throw entry.error;
+  // Decrypted on every use and never cached: plaintext exists only on its way to the API server.
+  const rendered = await decryptRendered(entry.rendered, { age: deps.sopsIdentities() });
+  return { revision, commit: checkout.commit, rendered, sourceType: entry.sourceType };
+}
+
+async function renderEntry(deps: SourceDeps, repoRoot: string, src: ApplicationSource, appName: string, destinationNamespace: string | undefined): Promise<RenderEntry> {
+  try {
     const rendered = await deps.renderSlots.run(() => render({
-      repoRoot: checkout.dir, path: src.path, appName,
+      repoRoot, path: src.path, appName,
       ...(destinationNamespace ? { destinationNamespace } : {}),
       ...(src.directory ? { directory: withoutUndefined(src.directory) as DirectoryOptions } : {}),
       ...(src.kustomize ? { kustomize: withoutUndefined(src.kustomize) as KustomizeOptions } : {}),
       ...(src.helm ? { helm: withoutUndefined(src.helm) as HelmOptions } : {}),
     }));
-    entry = { rendered, sourceType: sourceTypeOf(rendered) };
-    deps.renderCache.set(key, entry);
+    return { rendered, sourceType: sourceTypeOf(rendered) };
+  } catch (e) {
+    if (e instanceof RenderError) return { error: e, at: Date.now() };
+    throw e;
   }
-  // Decrypted on every use and never cached: plaintext exists only on its way to the API server.
-  const rendered = await decryptRendered(entry.rendered, async () => ({ age: await deps.sopsIdentities(appName) }), checkout.dir);
-  return { revision, commit: checkout.commit, rendered, sourceType: entry.sourceType };
 }

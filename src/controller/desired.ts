@@ -6,7 +6,8 @@ import type { AppProjectSpec } from '../api/application.js';
 import type { KubeObject } from '../kube/client.js';
 import type { Discovery, ResourceInfo } from '../kube/discovery.js';
 import type { RenderedObject } from '../render/types.js';
-import { checkKind } from '../project/policy.js';
+import { checkDestination, checkKind } from '../project/policy.js';
+import { isHook } from '../sync/hooks.js';
 import { groupOf, keyOf, keyString, withTracking } from '../sync/tracking.js';
 import { MANAGED_LABEL, MANAGED_LABEL_VALUE } from './live-cache.js';
 
@@ -26,6 +27,8 @@ export interface DesiredContext {
   readonly project: string;
   readonly projectSpec: AppProjectSpec;
   readonly destinationNamespace?: string | undefined;
+  /** The Application's cluster: each object's own namespace must be a destination the project permits there. */
+  readonly destinationCluster?: { readonly server: string; readonly name: string } | undefined;
   readonly trackingAnnotation: string;
   readonly discovery: Discovery;
 }
@@ -63,6 +66,18 @@ async function resolveInfo(ctx: DesiredContext, obj: KubeObject, pending: Map<st
   }
 }
 
+/** A name, or a generateName on a hook (the only objects that may have one, as in Argo CD). */
+function isNamed(obj: KubeObject): boolean {
+  return Boolean(obj.metadata?.name) || (isHook(obj) && Boolean(obj.metadata?.['generateName']));
+}
+
+/** An object that names its own namespace may not leave the project's destinations (as Argo CD checks). */
+function namespaceDenied(ctx: DesiredContext, obj: KubeObject): string | undefined {
+  const namespace = obj.metadata?.namespace;
+  if (ctx.destinationCluster === undefined || namespace === undefined || namespace === ctx.destinationNamespace) return undefined;
+  return checkDestination(ctx.project, ctx.projectSpec, { ...ctx.destinationCluster, namespace });
+}
+
 export async function buildDesired(ctx: DesiredContext, rendered: readonly RenderedObject[]): Promise<DesiredSet> {
   const objects: DesiredObject[] = [];
   const errors: string[] = [];
@@ -77,6 +92,7 @@ export async function buildDesired(ctx: DesiredContext, rendered: readonly Rende
       continue;
     }
     let obj = r.object;
+    if (!isNamed(obj)) { errors.push(`${describe(obj, r.file)}: has no metadata.name`); continue; }
     if (info.namespaced && !obj.metadata?.namespace) {
       if (!ctx.destinationNamespace) { errors.push(`${describe(obj, r.file)}: namespaced but has no namespace and the destination names none`); continue; }
       obj = { ...obj, metadata: { ...obj.metadata, namespace: ctx.destinationNamespace } };
@@ -85,7 +101,7 @@ export async function buildDesired(ctx: DesiredContext, rendered: readonly Rende
       const { namespace: _dropped, ...metadata } = obj.metadata;
       obj = { ...obj, metadata };
     }
-    const denied = checkKind(ctx.project, ctx.projectSpec, { group: info.group, kind: info.kind, name: obj.metadata?.name ?? '', namespaced: info.namespaced });
+    const denied = namespaceDenied(ctx, obj) ?? checkKind(ctx.project, ctx.projectSpec, { group: info.group, kind: info.kind, name: obj.metadata?.name ?? '', namespaced: info.namespaced });
     if (denied) { errors.push(`${describe(obj, r.file)}: ${denied}`); continue; }
     const id = keyString(keyOf(obj));
     if (seen.has(id)) { errors.push(`${describe(obj, r.file)}: defined more than once in the source`); continue; }

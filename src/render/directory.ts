@@ -2,8 +2,9 @@
 // sorted walk order, subdirectories only with recurse, include/exclude globs, and symlinks followed
 // only while they stay inside the repository.
 import { readFile, readdir, stat } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
 import { join, posix } from 'node:path';
-import { DocumentBudget, MAX_FILE_BYTES, parseJson, parseYamlStream } from './manifests.js';
+import { DocumentBudget, MAX_FILE_BYTES, MAX_TOTAL_BYTES, parseJson, parseYamlStreamYielding } from './manifests.js';
 import { includeFilter, type PathMatcher } from './path-glob.js';
 import { resolveLinkInside } from './secure-path.js';
 import { RenderError, type AppDir, type DirectoryOptions, type RenderedObject } from './types.js';
@@ -56,13 +57,32 @@ async function isRegularFile(real: string): Promise<boolean> {
 }
 
 async function readManifest(file: ManifestFile): Promise<string> {
-  const { size } = await stat(file.real);
-  if (size > MAX_FILE_BYTES) throw new RenderError(`${file.shown}: file is ${size} bytes, larger than the ${MAX_FILE_BYTES} byte limit`, file.shown);
+  let bytes: Buffer;
   try {
-    return (await readFile(file.real, 'utf8')).replace(/^\uFEFF/, '');
+    bytes = await readFile(file.real);
   } catch (e) {
     throw new RenderError(`${file.shown}: cannot be read: ${(e as Error).message}`, file.shown, { cause: e });
   }
+  const text = bytes.toString('utf8');
+  if (!isUtf8(bytes)) throw new RenderError(`${file.shown}: not valid UTF-8 (first invalid byte on line ${firstReplacementLine(text)})`, file.shown);
+  return text.replace(/^\uFEFF/, '');
+}
+
+/** Refuses, before anything is read, a file over the per-file limit or files over the total limit. */
+async function checkSizes(files: readonly ManifestFile[]): Promise<void> {
+  let total = 0;
+  for (const file of files) {
+    const { size } = await stat(file.real);
+    if (size > MAX_FILE_BYTES) throw new RenderError(`${file.shown}: file is ${size} bytes, larger than the ${MAX_FILE_BYTES} byte limit`, file.shown);
+    total += size;
+    if (total > MAX_TOTAL_BYTES) throw new RenderError(`${file.shown}: the manifest files up to this one total ${total} bytes, more than the ${MAX_TOTAL_BYTES} byte limit for one application`, file.shown);
+  }
+}
+
+// The decoder turns each invalid byte into U+FFFD; the first one is where the file went wrong.
+function firstReplacementLine(text: string): number {
+  const at = text.indexOf('\uFFFD');
+  return text.slice(0, at < 0 ? 0 : at).split('\n').length;
 }
 
 /** Lists the manifest files of a directory app, in the order Argo CD reads them. */
@@ -75,9 +95,11 @@ export async function listManifestFiles(app: AppDir, opts: DirectoryOptions = {}
 export async function renderDirectory(app: AppDir, opts: DirectoryOptions = {}): Promise<RenderedObject[]> {
   const budget = new DocumentBudget();
   const out: RenderedObject[] = [];
-  for (const file of await listManifestFiles(app, opts)) {
+  const files = await listManifestFiles(app, opts);
+  await checkSizes(files);
+  for (const file of files) {
     const text = await readManifest(file);
-    out.push(...(file.shown.endsWith('.json') ? parseJson(text, file.shown, budget) : parseYamlStream(text, file.shown, budget)));
+    out.push(...(file.shown.endsWith('.json') ? parseJson(text, file.shown, budget) : await parseYamlStreamYielding(text, file.shown, budget)));
   }
   return out;
 }

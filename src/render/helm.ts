@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { binaryPath } from '../dev/paths.js';
 import { inlineValues, resolveValueFiles, templateArgs } from './helm-args.js';
-import { DocumentBudget, parseYamlStream } from './manifests.js';
+import { DocumentBudget, parseYamlStreamYielding } from './manifests.js';
 import { assertSymlinksInside } from './secure-path.js';
 import { DEFAULT_TOOL_TIMEOUT_MS, dirRewrites, isolatedEnv, runTool, withScratchDir } from './tool-run.js';
 import { displayPath, type AppDir, type HelmOptions, type RenderedObject } from './types.js';
@@ -55,5 +55,5 @@ export async function renderHelm(app: AppDir, run: HelmRun): Promise<RenderedObj
     const timeoutMs = run.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
     return runTool({ label, shownCommand: 'helm template', binary: binaryPath('helm'), args, env, timeoutMs, rewrites: [...dirRewrites(app.repoRoot, '.'), ...dirRewrites(scratch, '<scratch>')] });
   });
-  return parseYamlStream(stdout, label, new DocumentBudget());
+  return parseYamlStreamYielding(stdout, label, new DocumentBudget());
 }

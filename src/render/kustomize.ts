@@ -1,14 +1,15 @@
 // A Kustomize app: `kubectl kustomize <dir>` with the default load restrictor (files must stay under
 // each kustomization's root), no plugins, no helm, no user config. Overrides go into a wrapper
 // kustomization in a scratch directory that refers to the app by a relative path; the checkout is
-// never written to. Remote bases (URLs in resources) are left to kustomize as it ships; Fjord adds no
-// option to enable or restrict them.
+// never written to. Remote bases (URLs in resources) are refused before kustomize runs
+// (kustomize-remote.ts).
 import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { binaryPath } from '../dev/paths.js';
-import { DocumentBudget, parseYamlStream } from './manifests.js';
+import { DocumentBudget, parseYamlStreamYielding } from './manifests.js';
 import { hasOverrides, wrapperKustomization } from './kustomize-options.js';
+import { assertKustomizationsLocal } from './kustomize-remote.js';
 import { assertSymlinksInside } from './secure-path.js';
 import { DEFAULT_TOOL_TIMEOUT_MS, dirRewrites, isolatedEnv, runTool, withScratchDir } from './tool-run.js';
 import { displayPath, RenderError, type AppDir, type KustomizeOptions, type RenderedObject } from './types.js';
@@ -54,7 +55,8 @@ async function buildIn(app: AppDir, run: KustomizeRun, scratch: string, label: s
 
 export async function renderKustomize(app: AppDir, run: KustomizeRun = {}): Promise<RenderedObject[]> {
   await assertSymlinksInside(app.repoRoot, app.dir);
+  await assertKustomizationsLocal(app.repoRoot, app.dir);
   const label = `<kustomize ${displayPath(app.path)}>`;
   const stdout = await withScratchDir('fjord-kustomize-', (scratch) => buildIn(app, run, scratch, label));
-  return parseYamlStream(stdout, label, new DocumentBudget());
+  return parseYamlStreamYielding(stdout, label, new DocumentBudget());
 }

@@ -7,6 +7,12 @@ import { RenderError, type RenderedObject } from './types.js';
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const MAX_DOCUMENTS = 10_000;
+/** All manifest files of one directory app together (the same cap as kustomize's and helm's output). */
+export const MAX_TOTAL_BYTES = 64 * 1024 * 1024;
+/** Deepest nesting of maps and lists accepted in one object (deep CRD schemas stay far below). */
+export const MAX_NESTING_DEPTH = 200;
+/** Aliases expanded per document (the `yaml` package's default, named here so it is documented). */
+export const MAX_ALIAS_COUNT = 100;
 
 // kubectl decodes with go-yaml v2 into interface{}: no sexagesimal numbers (1:20 stays a string) and
 // timestamps stay strings, so those two YAML 1.1 tags are dropped.
@@ -52,11 +58,28 @@ function isList(obj: KubeObject): boolean {
   return typeof obj.kind === 'string' && obj.kind.endsWith('List') && (Array.isArray(obj['items']) || obj.kind === 'List');
 }
 
+/** Whether `value` nests maps and lists deeper than `limit`; iterative, so any depth is safe to check. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [v, depth] = top;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+function tooDeep(where: string, file: string): RenderError {
+  return new RenderError(`${where}: nested more than ${MAX_NESTING_DEPTH} levels deep; refusing to render it`, file);
+}
+
 /** One decoded document → its objects: none for an empty document, the items of a List, else itself. */
 export function toObjects(value: unknown, file: string, index: number, budget: DocumentBudget): RenderedObject[] {
   if (value === null || value === undefined) return [];
   const where = `${file}: document ${index + 1}`;
   const obj = checkObject(value, where, file);
+  if (nestedDeeperThan(obj, MAX_NESTING_DEPTH)) throw tooDeep(where, file);
   if (!isList(obj)) return [{ object: obj, file, index }];
   const items: unknown = obj['items'] ?? [];
   if (!Array.isArray(items)) throw new RenderError(`${where}: ${obj.kind ?? 'List'} items must be a list`, file);
@@ -66,6 +89,8 @@ export function toObjects(value: unknown, file: string, index: number, budget: D
 
 function yamlError(err: YAMLError, lines: LineCounter, where: string, file: string): RenderError {
   const pos = lines.linePos(err.pos[0]);
+  // The parser recurses per level: a stack overflow means nesting far deeper than any manifest needs.
+  if (err.message.includes('Maximum call stack size exceeded')) return tooDeep(`${where}: at line ${pos.line}`, file);
   return new RenderError(`${where}: YAML error at line ${pos.line}, column ${pos.col}: ${err.message}`, file, { cause: err });
 }
 
@@ -73,23 +98,39 @@ function decode(doc: Document.Parsed, lines: LineCounter, where: string, file: s
   const [first] = doc.errors;
   if (first) throw yamlError(first, lines, where, file);
   try {
-    return doc.toJS();
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     throw new RenderError(`${where}: ${(e as Error).message}`, file, { cause: e });
   }
 }
 
-/** Parses a multi-document YAML stream; documents are decoded one at a time so the budget stops runaway input early. */
-export function parseYamlStream(text: string, file: string, budget: DocumentBudget): RenderedObject[] {
+function* documentsOf(text: string, file: string, budget: DocumentBudget): Generator<RenderedObject[]> {
   const lines = new LineCounter();
   const composer = new Composer(YAML_OPTIONS);
-  const out: RenderedObject[] = [];
   let index = 0;
   for (const doc of composer.compose(new Parser(lines.addNewLine).parse(text))) {
     budget.take(file);
     const value = decode(doc, lines, `${file}: document ${index + 1}`, file);
-    out.push(...toObjects(value, file, index, budget));
+    yield toObjects(value, file, index, budget);
     index++;
+  }
+}
+
+/** Parses a multi-document YAML stream; documents are decoded one at a time so the budget stops runaway input early. */
+export function parseYamlStream(text: string, file: string, budget: DocumentBudget): RenderedObject[] {
+  return [...documentsOf(text, file, budget)].flat();
+}
+
+/** Documents parsed between two yields to the event loop: a big stream must not stall every other reconcile. */
+const DOCUMENTS_PER_TURN = 100;
+
+/** parseYamlStream for the controller: gives the event loop a turn every DOCUMENTS_PER_TURN documents. */
+export async function parseYamlStreamYielding(text: string, file: string, budget: DocumentBudget): Promise<RenderedObject[]> {
+  const out: RenderedObject[] = [];
+  let n = 0;
+  for (const objects of documentsOf(text, file, budget)) {
+    out.push(...objects);
+    if (++n % DOCUMENTS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   return out;
 }
@@ -106,6 +147,15 @@ function jsonErrorLine(text: string, message: string): string {
   return '';
 }
 
+// JSON.parse keeps the last of duplicate keys silently; kubectl's strict decoding and YAML refuse them.
+function refuseDuplicateKeys(text: string, file: string): void {
+  const lines = new LineCounter();
+  for (const doc of new Composer({ version: '1.2', uniqueKeys: true }).compose(new Parser(lines.addNewLine).parse(text))) {
+    const dup = doc.errors.find((e) => e.code === 'DUPLICATE_KEY');
+    if (dup) throw new RenderError(`${file}: JSON error at line ${lines.linePos(dup.pos[0]).line}: duplicate key (${dup.message})`, file);
+  }
+}
+
 /** Parses a .json file: one object (or List), with JSON's own number and string rules. */
 export function parseJson(text: string, file: string, budget: DocumentBudget): RenderedObject[] {
   budget.take(file);
@@ -115,5 +165,7 @@ export function parseJson(text: string, file: string, budget: DocumentBudget): R
   } catch (e) {
     throw new RenderError(`${file}: JSON error${jsonErrorLine(text, (e as Error).message)}: ${(e as Error).message}`, file, { cause: e });
   }
+  if (nestedDeeperThan(value, MAX_NESTING_DEPTH)) throw tooDeep(`${file}: document 1`, file);
+  refuseDuplicateKeys(text, file);
   return toObjects(value, file, 0, budget);
 }
