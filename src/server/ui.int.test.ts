@@ -2,7 +2,8 @@
 // (controller and server roles) on the test cluster, with Applications from a real Git server: log in
 // with a token, see the list with status, open an Application, sync it from the UI, see Deployment →
 // ReplicaSet → Pods in the tree, drift a Secret and read its diff (values masked), follow a pushed
-// commit live, and keep working in a 420 px wide window. Screenshots go to test-artifacts/ui/.
+// commit live, roll back from the history, and keep working in a 420 px wide window. Screenshots go
+// to test-artifacts/ui/.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { testKube, testKubeconfig, testNamespace } from '../testing/cluster.js';
 import { uniqueName } from '../testing/controller.js';
 import { startGitFixture } from '../testing/git.js';
 import { defer } from '../testing/cleanup.js';
+import { eventually } from '../testing/wait.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const UI_DIST = join(packageRoot(), 'ui', 'dist');
@@ -185,8 +187,30 @@ test('the web UI lists Applications, syncs one, shows its resource tree, history
     assert.equal(await page.evaluate<unknown>('window.fjordTestMarker'), true, 'the page was not reloaded');
   });
 
+  await t.test('a rollback chosen from the history puts the earlier commit back', async () => {
+    const second = await repo.write({ 'web/config.yaml': configMap('web-config', { greeting: 'hej' }) }).commit('web: greet in Norwegian');
+    await repo.push();
+    await page.locator(`.app-row[data-app="${web}"]`).click();
+    await page.locator('.facts').filter({ hasText: second.slice(0, 7) }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Sync', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Sync' }).getByRole('button', { name: 'Synchronize' }).click();
+    await page.locator('.app-title [data-sync="Synced"]').waitFor({ timeout: 60_000 });
+    const greeting = async (): Promise<string | undefined> => ((await kube.get(`/api/v1/namespaces/${dest}/configmaps/web-config`))['data'] as Record<string, string> | undefined)?.['greeting'];
+    assert.equal(await greeting(), 'hej');
+    await page.getByRole('tab', { name: /History/ }).click();
+    const row = page.locator('[data-testid=history] tr').filter({ hasText: first.slice(0, 7) });
+    await row.getByRole('button', { name: 'Rollback' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Rollback' });
+    await dialog.getByRole('button', { name: 'Roll back' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.match(await page.getByTestId('notice').innerText(), /Rollback to #\d+ started/);
+    await eventually('the ConfigMap is back at the first commit', async () => (await greeting()) === 'hello' ? true : undefined, 60_000);
+    await page.locator('.app-title [data-sync="OutOfSync"]').waitFor({ timeout: 60_000 });
+  });
+
   await t.test('a 420 px wide window keeps the list and the app page usable', async () => {
     await page.setViewportSize({ width: 420, height: 860 });
+    await page.getByRole('link', { name: 'Applications' }).first().click();
     await page.locator(`.app-row[data-app="${web}"]`).waitFor();
     const width = await page.evaluate<number>(SCROLL_WIDTH);
     assert.ok(width <= 420, `no horizontal page scroll on the list (scrollWidth ${width})`);
