@@ -18,6 +18,7 @@ import { ApiServer } from '../server/api/server.js';
 import { Metrics } from '../server/metrics.js';
 import { uiRoute } from '../server/ui-static.js';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 
 interface RunOptions extends KubeOptions {
   compat?: string;
@@ -32,6 +33,8 @@ interface RunOptions extends KubeOptions {
   address: string;
   keyRenewPeriod: string;
   uiDir?: string;
+  replicaId?: string;
+  leaseDuration: string;
 }
 
 export const ROLES = ['controller', 'server', 'sealed-secrets'] as const;
@@ -76,6 +79,13 @@ async function loadConfig(kube: KubeClient, flavor: ApiFlavor, o: RunOptions, lo
   return merged;
 }
 
+/** Sharding among controller replicas: this one's ID (--replica-id, else POD_NAME, else host-pid) and the lease duration. */
+function shardSettings(o: RunOptions): { replicaId: string; leaseDurationMs: number } {
+  const leaseDurationMs = durationFlag(o.leaseDuration, 'lease-duration') ?? 15_000;
+  if (leaseDurationMs < 1000) throw new Error(`--lease-duration ${o.leaseDuration}: must be at least 1s`);
+  return { replicaId: o.replicaId ?? process.env['POD_NAME'] ?? `${hostname()}-${process.pid}`, leaseDurationMs };
+}
+
 /** Resolves on the first SIGINT or SIGTERM; listening starts at once, so a signal during start-up is not lost. */
 function stopRequested(): Promise<string> {
   return new Promise((resolve) => {
@@ -118,7 +128,7 @@ async function run(o: RunOptions): Promise<void> {
     const manager = roles.has('controller')
       ? await ControllerManager.start({
         kube, flavor, config, cacheDir: o.cacheDir ?? join(homedir(), '.cache', 'fjord'), log, allowFileRepos: o.allowFileRepos ?? false,
-        observe: metrics.controllerObservers(),
+        observe: metrics.controllerObservers(), shard: shardSettings(o),
       })
       : undefined;
     if (manager) metrics.watchQueue(() => manager.queueDepth());
@@ -159,6 +169,8 @@ export function runCommand(): Command {
     .option('--address <ip>', 'address the HTTP port listens on', '127.0.0.1')
     .option('--key-renew-period <duration>', 'sealed-secrets: a new sealing key when the newest is older than this (e.g. 720h; 0 disables)', '720h')
     .option('--ui-dir <path>', 'folder of the built web UI (default: ui/dist of this package)')
+    .option('--replica-id <id>', 'this controller replica\'s identity among the replicas sharing the Applications (default: $POD_NAME, else host name and process ID)')
+    .option('--lease-duration <duration>', 'how long a controller replica keeps its Applications after its last lease renewal (it renews every third of that)', '15s')
     .option('--roles <list>', `roles to run, comma-separated: ${ROLES.join(', ')}`, ROLES.join(','))
     .action(run);
 }

@@ -17,7 +17,7 @@ import type { ControllerConfig } from './config.js';
 import { ClusterRegistry } from './clusters.js';
 import { EventRecorder } from './events.js';
 import { LiveCache } from './live-cache.js';
-import { WorkQueue } from './queue.js';
+import { WorkQueue, type ReconcileResult } from './queue.js';
 import { WrittenApps } from './written-apps.js';
 import { Semaphore } from '../util/semaphore.js';
 import { SelfHealBackoff } from './self-heal-backoff.js';
@@ -26,6 +26,7 @@ import { ageIdentitiesFrom, SOPS_SECRET_TYPE } from '../secrets/sops/rendered.js
 import { appAgeIdentities } from '../secrets/sops/app-keys.js';
 import { credentialsFor } from './repo-credentials.js';
 import { appKey, RevisionPoller } from './revision-poller.js';
+import { Shard, type ShardSettings } from './sharding/shard.js';
 
 export interface ManagerOptions {
   readonly kube: KubeClient;
@@ -38,6 +39,11 @@ export interface ManagerOptions {
   readonly namespace?: string;
   /** Observers for metrics: each reconcile's duration and outcome, each request to a Git remote. */
   readonly observe?: Observers;
+  /**
+   * Sharing the Applications with other replicas in the namespace through Leases (on by default, with
+   * a generated replica ID; see docs/adr/0010-sharding.md); `false`: this replica owns every one.
+   */
+  readonly shard?: ShardSettings | false;
 }
 
 export interface Observers {
@@ -76,7 +82,7 @@ export class ControllerManager {
     private readonly live: LiveCache,
     private readonly poller: RevisionPoller,
     readonly deps: ControllerDeps,
-    private readonly holder: { observe?: Observers },
+    private readonly holder: { observe?: Observers; shard?: Shard },
   ) {}
 
   /** Reports reconciles and Git requests from now on (metrics attached after start). */
@@ -89,8 +95,10 @@ export class ControllerManager {
     const flavor = opts.namespace ? { ...opts.flavor, namespace: opts.namespace } : opts.flavor;
     await ensureDefaultProject(kube, flavor);
     const healthChecks = luaHealthChecks(opts.config.healthScripts);
-    const holder: { queue?: WorkQueue; observe?: Observers } = { ...(opts.observe ? { observe: opts.observe } : {}) };
-    const enqueue = (key: string): void => { holder.queue?.add(key); };
+    const holder: { queue?: WorkQueue; observe?: Observers; shard?: Shard } = { ...(opts.observe ? { observe: opts.observe } : {}) };
+    const mine = (key: string): boolean => opts.shard === false || (holder.shard?.owns(key) ?? false);
+    const gated = async (key: string, fn: () => Promise<ReconcileResult>): Promise<ReconcileResult> => (opts.shard === false ? fn() : (await holder.shard?.run(key, fn)) ?? {});
+    const enqueue = (key: string): void => { if (mine(key)) holder.queue?.add(key); };
     const nsPath = `/apis/${flavor.group}/${flavor.version}/namespaces/${flavor.namespace}`;
     const written = new WrittenApps();
     const apps = createInformer(kube, {
@@ -109,7 +117,7 @@ export class ControllerManager {
     const clusters = new ClusterRegistry({ kube, flavor, log, local: { kube, discovery, live }, onOwnedChange, healthChecks, onChange: () => { for (const a of apps.list()) enqueue(appKey(a)); } });
     const repos = new RepoCache({ root: opts.cacheDir, ...(opts.allowFileRepos ? { allowFileUrls: true } : {}), onRemote: (...a) => { holder.observe?.git?.(...a); } });
     const credentials = (url: string): ReturnType<typeof credentialsFor> => credentialsFor(url, repoSecrets.list(), flavor.secretTypeLabel);
-    const poller = new RevisionPoller({ repos, intervalMs: opts.config.pollIntervalMs, apps: () => apps.list(), credentials, enqueue, log });
+    const poller = new RevisionPoller({ repos, intervalMs: opts.config.pollIntervalMs, apps: () => apps.list().filter((a) => mine(appKey(a))), credentials, enqueue, log });
     const deps: ControllerDeps = {
       flavor, kube, discovery, live, clusters, repos, apps, projects, repoSecrets,
       renderCache: new RenderCache(), dryRuns: new DryRunCache(), events: new EventRecorder(kube, log), log,
@@ -118,15 +126,16 @@ export class ControllerManager {
     };
     const queue = new WorkQueue({
       name: 'applications', concurrency: opts.config.statusProcessors,
-      handler: (key) => reconcileApplication(deps, key),
+      handler: (key) => gated(key, () => reconcileApplication(deps, key)),
       onError: (key, err, retryInMs) => { log.error('reconcile failed', { app: key, error: (err as Error).message, retryInMs }); },
     });
     holder.queue = queue;
     for (const i of [apps, projects, repoSecrets, clusters]) i.start();
     await Promise.all([apps.synced(), projects.synced(), repoSecrets.synced(), clusters.synced()]);
+    if (opts.shard !== false) holder.shard = await Shard.start({ kube, namespace: flavor.namespace, log, keys: () => apps.list().map(appKey), enqueue: (key) => { holder.queue?.add(key); } }, opts.shard);
     for (const a of apps.list()) enqueue(appKey(a));
     poller.start();
-    log.info('controller started', { namespace: flavor.namespace, group: flavor.group, applications: apps.list().length });
+    log.info('controller started', { namespace: flavor.namespace, group: flavor.group, applications: apps.list().length, replica: holder.shard?.replicaId });
     return new ControllerManager(queue, [apps, projects, repoSecrets], live, poller, deps, holder);
   }
 
@@ -154,9 +163,11 @@ export class ControllerManager {
     return this.queue.idle();
   }
 
-  async stop(): Promise<void> {
+  /** Stops everything; `releaseLease: false` leaves the shard lease to expire, as a crash would (for tests). */
+  async stop(opts: { releaseLease?: boolean } = {}): Promise<void> {
     await this.poller.stop();
     await this.queue.shutdown();
+    await this.holder.shard?.stop(opts.releaseLease ?? true);
     await this.live.stop();
     await this.deps.clusters.stop();
     await Promise.all(this.informers.map((i) => i.stop()));
