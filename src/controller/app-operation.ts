@@ -16,6 +16,7 @@ import type { SourceResult } from './app-source.js';
 import type { DesiredSet } from './desired.js';
 import { ensureNamespace } from './namespace.js';
 import { syncStep } from './sync-operation.js';
+import { dryRunResults, narrowed, scopeOf, type OperationScope } from './operation-scope.js';
 
 export interface OperationOutcome {
   readonly syncStatus: SyncStatusCode;
@@ -28,7 +29,7 @@ export interface OperationOutcome {
   readonly justSynced?: boolean;
 }
 
-interface Request { prune: boolean; automated: boolean; username?: string; resume: boolean }
+interface Request { prune: boolean; automated: boolean; username?: string; resume: boolean; scope: OperationScope }
 
 function resourceStatuses(live: LiveEvaluation): ResourceStatus[] {
   const fromComparisons = live.comparisons.flatMap((c) => {
@@ -83,18 +84,19 @@ function driftKeys(app: KubeObject, live: LiveEvaluation): string[] {
   return live.comparisons.filter((c) => c.status === 'OutOfSync' && c.desired).map((c) => `${appKey}|${keyString(keyOf(c.desired?.object ?? {}))}`);
 }
 
-function decide(s: Situation, outOfSync: boolean): Request | string | { waitMs: number } | undefined {
+function decide(s: Situation, outOfSync: boolean): Request | string | { waitMs: number } | { terminate: true } | undefined {
   const { app, spec, live, desired } = s;
   const revision = s.src.revision;
   const prev = (app['status'] ?? {}) as Partial<ApplicationStatus>;
-  const requested = (app['operation'] as { sync?: { prune?: boolean; revision?: string }; initiatedBy?: { username?: string } } | undefined);
+  const requested = (app['operation'] as { sync?: { prune?: boolean; revision?: string } & Record<string, unknown>; initiatedBy?: { username?: string } } | undefined);
+  if (terminationRequested(app) || prev.operationState?.phase === 'Terminating') return { terminate: true };
   const automatedOn = spec.syncPolicy?.automated !== undefined && spec.syncPolicy.automated.enabled !== false;
   if (requested?.sync?.revision && automatedOn && !revision.startsWith(requested.sync.revision) && requested.sync.revision !== spec.source?.targetRevision) {
     return `sync to revision ${requested.sync.revision} refused: automated sync is enabled and follows ${spec.source?.targetRevision ?? 'HEAD'} (disable it to roll back)`;
   }
-  if (requested?.sync) return { prune: requested.sync.prune ?? false, automated: false, resume: false, ...(requested.initiatedBy?.username ? { username: requested.initiatedBy.username } : {}) };
+  if (requested?.sync) return { prune: requested.sync.prune ?? false, automated: false, resume: false, scope: scopeOf(requested.sync), ...(requested.initiatedBy?.username ? { username: requested.initiatedBy.username } : {}) };
   const running = prev.operationState?.phase === 'Running' ? prev.operationState : undefined;
-  if (running) return { prune: running.operation.sync.prune, automated: running.operation.initiatedBy.automated ?? false, resume: true };
+  if (running) return { prune: running.operation.sync.prune, automated: running.operation.initiatedBy.automated ?? false, resume: true, scope: scopeOf(running.operation.sync), ...(running.operation.initiatedBy.username ? { username: running.operation.initiatedBy.username } : {}) };
   const auto = spec.syncPolicy?.automated;
   if (!auto || auto.enabled === false || !outOfSync) return undefined;
   if (desired.errors.length > 0 || live.errors.length > 0) return undefined;
@@ -116,7 +118,44 @@ function decide(s: Situation, outOfSync: boolean): Request | string | { waitMs: 
     const waitMs = Math.max(0, ...driftKeys(app, live).map((k) => s.deps.selfHeal.delayMs(k)));
     if (waitMs > 0) return { waitMs };
   }
-  return { prune: auto.prune ?? false, automated: true, resume: false };
+  return { prune: auto.prune ?? false, automated: true, resume: false, scope: {} };
+}
+
+/**
+ * Termination is asked for with an annotation (the API's `DELETE …/operation` sets it), not by writing
+ * the controller's status, so no status write of a reconcile in flight can undo it. Argo CD's way, a
+ * `Terminating` phase written into status, is honoured too.
+ */
+export const TERMINATE_ANNOTATION = 'fjord.dev/terminate-operation';
+
+function terminationRequested(app: KubeObject): boolean {
+  return (app.metadata?.['annotations'] as Record<string, string> | undefined)?.[TERMINATE_ANNOTATION] !== undefined;
+}
+
+/** Ends the running operation as Failed, applying nothing more, and consumes the request. */
+async function terminated(s: Situation, base: Omit<OperationOutcome, 'conditions'>): Promise<OperationOutcome> {
+  const prevState = (s.app['status'] as Partial<ApplicationStatus> | undefined)?.operationState;
+  const running = prevState?.phase === 'Running' || prevState?.phase === 'Terminating';
+  const path = `/apis/${s.deps.flavor.group}/${s.deps.flavor.version}/namespaces/${s.app.metadata?.namespace ?? ''}/applications/${s.app.metadata?.name ?? ''}`;
+  const written = await s.deps.kube.request('PATCH', path, { body: { operation: null, metadata: { annotations: { [TERMINATE_ANNOTATION]: null } } }, contentType: 'application/merge-patch+json' });
+  s.deps.written.record(`${s.app.metadata?.namespace ?? ''}/${s.app.metadata?.name ?? ''}`, written);
+  if (!running) return { ...base, conditions: [] };
+  const message = 'Operation terminated';
+  await s.deps.events.record(s.app, 'Warning', 'OperationCompleted', `Sync operation to ${prevState.operation.sync.revision} terminated`);
+  return { ...base, operationState: { ...prevState, phase: 'Failed', message, finishedAt: s.now }, conditions: [{ type: 'SyncError', message }], requeueAfterMs: 500 };
+}
+
+/** A dry run: what would be applied and pruned, recorded as a Succeeded operation that changed nothing. */
+async function dryRun(s: Situation, req: Request, base: Omit<OperationOutcome, 'conditions'>): Promise<OperationOutcome> {
+  const live = narrowed(s.live, req.scope);
+  const { message, results } = dryRunResults(live, req.prune);
+  await clearRequest(s.deps, s.app);
+  await s.deps.events.record(s.app, 'Normal', 'OperationCompleted', `Dry run of a sync to ${s.src.revision}: ${message}`);
+  const state: OperationState = {
+    operation: { sync: { revision: s.src.revision, prune: req.prune, dryRun: true, ...(req.scope.resources ? { resources: [...req.scope.resources] } : {}) }, initiatedBy: { username: req.username ?? 'admin' } },
+    phase: 'Succeeded', message, startedAt: s.now, finishedAt: s.now, syncResult: { revision: s.src.revision, resources: results },
+  };
+  return { ...base, operationState: state, conditions: [] };
 }
 
 function historyAfter(app: KubeObject, spec: ApplicationSpec, src: SourceResult, state: OperationState, now: string): HistoryEntry[] {
@@ -156,8 +195,11 @@ export async function runOperation(s: Situation): Promise<OperationOutcome> {
     return { ...base, conditions: [...failed, { type: 'SyncError', message: req }] };
   }
   if (!req) return { ...base, conditions: failed };
+  if ('terminate' in req) return terminated(s, base);
   if ('waitMs' in req) return { ...base, conditions: failed, requeueAfterMs: req.waitMs };
-  const options = parseSyncOptions(spec.syncPolicy?.syncOptions);
+  if (req.scope.dryRun) return dryRun(s, req, base);
+  const options = parseSyncOptions([...(spec.syncPolicy?.syncOptions ?? []), ...(req.scope.syncOptions ?? [])]);
+  const scoped = narrowed(live, req.scope);
   if (options.createNamespace && spec.destination.namespace) await ensureNamespace({ ...deps, kube: cluster.kube }, spec.destination.namespace, spec.syncPolicy?.managedNamespaceMetadata);
   const startedAt = req.resume && prevState ? prevState.startedAt : now;
   const retried = prevState?.operation.sync.revision === src.revision && prevState.phase !== 'Succeeded' && prevState.phase !== 'Running';
@@ -165,15 +207,18 @@ export async function runOperation(s: Situation): Promise<OperationOutcome> {
   const isSelfHeal = req.automated && !req.resume && prevState?.phase === 'Succeeded' && prevState.operation.sync.revision === src.revision;
   if (isSelfHeal) for (const k of driftKeys(app, live)) deps.selfHeal.record(k);
   const step = await deps.operationSlots.run(() => syncStep({
-    kube: cluster.kube, fieldManager: deps.flavor.fieldManager, comparisons: live.comparisons, extras: live.extras,
-    hooks: live.hooks.map((h) => h.desired), liveOf: (info, ns, name) => cluster.live.get(info, ns, name),
+    kube: cluster.kube, fieldManager: deps.flavor.fieldManager, comparisons: scoped.comparisons, extras: scoped.extras,
+    hooks: scoped.hooks.map((h) => h.desired), liveOf: (info, ns, name) => cluster.live.get(info, ns, name),
     selfHeal: isSelfHeal, ignore: spec.ignoreDifferences ?? [],
     prune: req.prune, options, healthOf: live.healthOf, previous: req.resume ? prevState?.syncResult?.resources ?? [] : [],
   }));
   await clearRequest(deps, app);
   const done = step.phase !== 'Running';
   const state: OperationState = {
-    operation: { sync: { revision: src.revision, prune: req.prune }, initiatedBy: req.automated ? { automated: true } : { username: req.username ?? 'admin' } },
+    operation: {
+      sync: { revision: src.revision, prune: req.prune, ...(req.scope.resources ? { resources: [...req.scope.resources] } : {}), ...(req.scope.syncOptions ? { syncOptions: [...req.scope.syncOptions] } : {}) },
+      initiatedBy: req.automated ? { automated: true } : { username: req.username ?? 'admin' },
+    },
     phase: step.phase, message: step.message, startedAt, ...(done ? { finishedAt: now } : {}),
     syncResult: { revision: src.revision, resources: step.results, source: spec.source ?? spec.sources?.[0] },
     ...(req.automated ? { retryCount: step.phase === 'Succeeded' ? 0 : retryCount } : {}),

@@ -46,7 +46,10 @@ export interface RevisionMeta {
 }
 
 export interface OperationState {
-  operation: { sync: { revision: string; prune: boolean }; initiatedBy: { automated?: boolean; username?: string } };
+  operation: {
+    sync: { revision: string; prune: boolean; dryRun?: boolean; resources?: { group: string; kind: string; namespace: string; name: string }[]; syncOptions?: string[] };
+    initiatedBy: { automated?: boolean; username?: string };
+  };
   phase: OperationPhase;
   message: string;
   startedAt: string;

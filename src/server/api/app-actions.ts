@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { KubeApiError, type KubeObject } from '../../kube/client.js';
 import type { ApplicationStatus } from '../../controller/app-status.js';
+import { TERMINATE_ANNOTATION } from '../../controller/app-operation.js';
 import { appPath, authorizedApp, type ApiContext } from './context.js';
 import { HttpError, readJson, sendJson, withoutManagedFields } from './http-util.js';
 import type { Request } from './router.js';
@@ -78,7 +79,7 @@ export async function handleTerminate(ctx: ApiContext, r: Request): Promise<void
   const name = r.params['name'] ?? '';
   const app = authorizedApp(ctx, r.who, name, 'sync');
   if (status(app).operationState?.phase !== 'Running') throw new HttpError(409, `application ${name}: no operation is in progress`);
-  await patchApp(ctx, name, { status: { operationState: { phase: 'Terminating' } } }, '/status');
+  await patchApp(ctx, name, { metadata: { annotations: { [TERMINATE_ANNOTATION]: new Date().toISOString() } } });
   sendJson(r.res, 200, { message: `termination of the operation of ${name} requested` });
 }
 
