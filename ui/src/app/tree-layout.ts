@@ -20,7 +20,7 @@ export interface TreeLayout { root: TreeNode; nodes: TreeNode[]; edges: { from: 
 /** Node size and gaps; a compact set keeps more of the graph in view in a narrow window. */
 export interface Dims { w: number; h: number; colGap: number; rowGap: number }
 export const WIDE: Dims = { w: 256, h: 54, colGap: 64, rowGap: 14 };
-export const COMPACT: Dims = { w: 196, h: 50, colGap: 32, rowGap: 10 };
+export const COMPACT: Dims = { w: 168, h: 48, colGap: 24, rowGap: 10 };
 
 /** Builds the graph: tree nodes plus managed resources missing from the cluster, under `rootNode`. */
 export function buildTree(rootNode: ResourceNode, treeNodes: readonly ResourceNode[], managed: readonly ResourceStatus[]): TreeNode {
