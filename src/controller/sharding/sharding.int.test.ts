@@ -178,7 +178,7 @@ test('two controllers started with defaults against the same namespace shard by 
   const w = await world(t);
   const first = await pushAll(w, 'v1');
   const [a, b] = await Promise.all([w.start(), w.start()]);
-  assert.ok(a && b && a.id !== b.id && a.id !== '' && b.id !== '', `replica IDs ${a?.id ?? ''} and ${b?.id ?? ''}`);
+  assert.ok(a.id !== b.id && a.id !== '' && b.id !== '', `replica IDs ${a.id} and ${b.id}`);
   await viewsSettle(w, [a.id, b.id]);
   await createApps(w);
   await allSynced(w, first);
