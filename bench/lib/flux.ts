@@ -2,7 +2,7 @@
 // (tools/flux, `scripts/build-go.sh flux`), run as local processes against the cluster with their
 // CRDs from the module cache; one GitRepository and one Kustomization per app.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../../src/kube/client.js';
 import type { Informer } from '../../src/kube/watch.js';
@@ -61,8 +61,9 @@ export class FluxUnderTest implements ToolUnderTest {
 
   static async start(ctx: ToolContext, bin: string, flux: FluxSettings): Promise<FluxUnderTest> {
     const kubectl = join(bin, 'kubectl');
-    execFileSync(kubectl, ['--kubeconfig', ctx.kubeconfig, 'apply', '--server-side', '-f', join(bin, 'flux-crds')], { stdio: 'ignore' });
-    execFileSync(kubectl, ['--kubeconfig', ctx.kubeconfig, 'wait', '--for', 'condition=established', '--timeout=60s', '-f', join(bin, 'flux-crds')], { stdio: 'ignore' });
+    const crds = realpathSync(join(bin, 'flux-crds')); // kubectl does not follow a symlinked folder
+    execFileSync(kubectl, ['--kubeconfig', ctx.kubeconfig, 'apply', '--server-side', '-f', crds], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(kubectl, ['--kubeconfig', ctx.kubeconfig, 'wait', '--for', 'condition=established', '--timeout=60s', '-f', crds], { stdio: ['ignore', 'ignore', 'pipe'] });
     await ctx.kube.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
     const [m1, h1, storage, m2, h2] = await freePorts(5);
     const storageDir = join(ctx.workDir, 'flux-artifacts');
