@@ -105,7 +105,7 @@ test('fjord run installs its CRDs, honours fjord-cm, syncs and follows Git, logs
   assert.ok(await kube.getOrUndefined('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/sealedsecrets.bitnami.com'), 'and the SealedSecret CRD');
 
   // The real kubeseal fetches the certificate from fjord run's HTTP port and seals; Fjord unseals it in the cluster.
-  const url = /INFO\s+running .*http=(http:\/\/127\.0\.0\.1:\d+)/.exec(fjord.lines.join('\n'))?.[1];
+  const url = /INFO\s+running .*http=(http:\/\/127\.0\.0\.1:\d+)/.exec(await fjord.waitForLine(/INFO\s+running /, 30_000))?.[1];
   assert.ok(url, 'fjord run logs its HTTP address');
   const plain = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'api-token', namespace: 'web-prod' }, stringData: { token: 'tok-123-not-real' } });
   const sealed = await exec(binaryPath('kubeseal'), ['--cert', `${url}/v1/cert.pem`, '--format', 'json'], { input: plain, env: { ...process.env, KUBECONFIG: join(cacheDir, 'none') } });
