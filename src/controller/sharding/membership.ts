@@ -222,6 +222,10 @@ export class ShardMembership {
   private fence(): void {
     if (this.fenced) return;
     this.fenced = true;
+    // Others may take over while fenced: nothing published before counts any more (the lease is
+    // re-created with an empty view before this replica claims anything again).
+    this.adopted = [];
+    this.published = [];
     this.opts.log.warn('shard lease not renewed in time: this replica reconciles nothing until it is', { replica: this.opts.replicaId });
     this.reconsider();
   }
