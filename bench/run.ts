@@ -5,7 +5,7 @@
 //                    [--no-flux] [--no-floor] [--flux-commits N] [--flux-drifts N]
 //                    [--flux-source-interval 1m] [--flux-kustomization-interval 10m] [--cpu-prof] [--docs]
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,12 @@ function codeVersion(): { head: string; modified: string[] } {
   return { head: run(['rev-parse', 'HEAD']), modified: run(['status', '--porcelain', '--', 'src']).split('\n').filter((l) => l !== '') };
 }
 
+/** bench/benchmarks-notes.md (findings written by hand about the latest runs), appended to the page when present. */
+function notes(): string {
+  const file = join(ROOT, 'bench', 'benchmarks-notes.md');
+  return existsSync(file) ? `\n${readFileSync(file, 'utf8')}` : '';
+}
+
 interface Page { table: string; pictures: { file: string; caption: string }[]; m: ReturnType<typeof machine>; stamp: string; settings: string[]; errors: string[] }
 
 function docsPage(o: BenchOptions, p: Page): string {
@@ -82,7 +88,7 @@ ${settings.map((s) => `- ${s}`).join('\n')}
 
 ${table}
 ${errors.length ? `\nErrors:\n${errors.map((e) => `- ${e}`).join('\n')}\n` : ''}
-${pictures.map((p) => `![${p.caption}](bench/${p.file})\n\n*${p.caption}.*\n`).join('\n')}`;
+${pictures.map((p) => `![${p.caption}](bench/${p.file})\n\n*${p.caption}.*\n`).join('\n')}${notes()}`;
 }
 
 interface Saved { startedAt: string; options: BenchOptions; loadAverage: { start: number[]; end: number[] }; run: BenchRun }
