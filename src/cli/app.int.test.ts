@@ -132,7 +132,7 @@ test('list, get, diff --exit-code, sync, history, rollback, refresh and wait on 
   await eventually('the ConfigMap deleted with its Application', async () => ((await f.live(`/api/v1/namespaces/${f.dest}/configmaps/settings`)) ? undefined : true), 30_000);
 });
 
-test('a failing sync exits 1 naming the failed hook; delete refuses without --yes off a terminal, --cascade=false', async (t) => {
+test('a failing sync exits 1 naming the failed hook; --dry-run and --resource; delete refuses without --yes off a terminal, --cascade=false keeps resources', async (t) => {
   const c = await startCliFixture(t);
   const { f } = c;
   await push(c.ada, { 'bad/migrate.yaml': failingPreSyncJob, 'bad/settings.yaml': configMap('settings', { a: 'b' }) }, 'A migration that cannot run');
@@ -144,11 +144,20 @@ test('a failing sync exits 1 naming the failed hook; delete refuses without --ye
   assert.match(failed.stdout, /^Phase:\s+Failed$/m);
   assert.match(failed.stderr, new RegExp(`fjord: error: operation on application ${app} failed:\\n  Failed: .*PreSync hook Job/migrate failed`));
 
+  const cmPath = `/api/v1/namespaces/${f.dest}/configmaps/settings`;
+  const dry = ok(await c.app(['sync', app, '--dry-run', '--resource', ':ConfigMap:settings']), 'sync --dry-run --resource');
+  assert.match(dry.stdout, /^Message:\s+dry run: 1 to apply, 0 to prune; nothing changed$/m);
+  assert.equal(await f.live(cmPath), undefined, 'a dry run applies nothing');
+  const only = ok(await c.app(['sync', app, '--resource', `:ConfigMap:${f.dest}/settings`]), 'sync --resource (no hooks run)');
+  assert.match(only.stdout, /^-\s+ConfigMap\s+\S+\s+settings\s+Synced\s/m);
+  assert.ok(await f.live(cmPath), 'the selected resource is applied');
+
   const noYes = await c.app(['delete', app]);
   assert.equal(noYes.code, 2);
   assert.match(noYes.stderr, /refusing to delete application .* without --yes \(stdin is not a terminal\)/);
   const del = ok(await c.app(['delete', app, '--cascade=false', '--yes', '--wait', '--timeout', '1m']), 'delete --cascade=false --yes --wait');
   assert.match(del.stdout, new RegExp(`^application ${app} deleted \\(resources kept\\)$`, 'm'));
+  assert.ok(await f.live(cmPath), '--cascade=false leaves the resources');
   const gone = await c.app(['get', app]);
   assert.equal(gone.code, 1);
   assert.match(gone.stderr, new RegExp(`404: application ${app} not found`));
