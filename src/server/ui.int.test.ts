@@ -2,8 +2,8 @@
 // (controller and server roles) on the test cluster, with Applications from a real Git server: log in
 // with a token, see the list with status, open an Application, sync it from the UI, see Deployment →
 // ReplicaSet → Pods in the tree, drift a Secret and read its diff (values masked), follow a pushed
-// commit live, roll back from the history, and keep working in a 420 px wide window. Screenshots go
-// to test-artifacts/ui/.
+// commit live, see who drifted an object that self-heal put back, roll back from the history, and keep
+// working in a 420 px wide window. Screenshots go to test-artifacts/ui/.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -89,7 +89,7 @@ test('the web UI lists Applications, syncs one, shows its resource tree, history
   const spec = (path: string, automated: boolean): Record<string, unknown> => ({
     project: 'default', source: { repoURL, targetRevision: 'main', path },
     destination: { server: 'https://kubernetes.default.svc', namespace: dest },
-    ...(automated ? { syncPolicy: { automated: { prune: true } } } : {}),
+    ...(automated ? { syncPolicy: { automated: { prune: true, selfHeal: true } } } : {}),
   });
   await kube.create(apps, { apiVersion: 'fjord.dev/v1alpha1', kind: 'Application', metadata: { name: web }, spec: spec('web', false) });
   await kube.create(apps, { apiVersion: 'fjord.dev/v1alpha1', kind: 'Application', metadata: { name: cfg }, spec: spec('settings', true) });
@@ -185,6 +185,20 @@ test('the web UI lists Applications, syncs one, shows its resource tree, history
     await repo.push();
     await page.locator(`.app-row[data-app="${cfg}"] .app-rev`).filter({ hasText: next.slice(0, 7) }).waitFor({ timeout: 60_000 });
     assert.equal(await page.evaluate<unknown>('window.fjordTestMarker'), true, 'the page was not reloaded');
+  });
+
+  await t.test('drift changed by hand is put back by self-heal, and the page says who changed what', async () => {
+    await kube.request('PATCH', `/api/v1/namespaces/${dest}/configmaps/settings`, {
+      body: { data: { level: 'trace' } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'alice-by-hand' },
+    });
+    await page.locator(`.app-row[data-app="${cfg}"]`).click();
+    const note = page.getByTestId('drift-note');
+    await note.filter({ hasText: 'alice-by-hand' }).waitFor({ timeout: 60_000 });
+    assert.match(await note.innerText(), /ConfigMap settings: .*data\.level.* changed by alice-by-hand/);
+    await note.getByRole('button', { name: 'Details' }).click();
+    assert.match(await texts(page, '[data-testid=operation]'), /alice-by-hand/, 'the sync result shows the forensics next to the object');
+    await shot(page, 'drift');
+    await page.getByRole('link', { name: 'Applications' }).first().click();
   });
 
   await t.test('a rollback chosen from the history puts the earlier commit back', async () => {

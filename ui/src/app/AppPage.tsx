@@ -1,7 +1,7 @@
 // An Application's page: header with actions, conditions, source summary, and tabs for the resource
 // tree (with the node side panel), the last sync (wave by wave), history and events.
 import { useMemo, useState } from 'react';
-import type { ResourceNode } from '../api/types';
+import type { ResourceNode, ResourceResult } from '../api/types';
 import { HealthBadge, SyncBadge } from '../common/icons';
 import { navigate, onLinkClick } from '../common/router';
 import { clusterLabel, repoLabel, resourceId, shortSha, timeAgo } from '../common/format';
@@ -49,6 +49,7 @@ export function AppPage({ name, node }: { name: string; node: string | undefined
       {d.deleted && <div className="banner warn">This Application was deleted.</div>}
       {act.notice && <div className={`banner ${act.notice.kind}`} role={act.notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">{act.notice.text}<button type="button" className="icon-btn" onClick={act.dismiss} aria-label="Dismiss">✕</button></div>}
       {(st?.conditions ?? []).map((c) => <div key={c.type + c.message} className={`banner ${/Error|Warning/.test(c.type) ? 'error' : 'warn'}`} data-testid="condition"><strong>{c.type}</strong> {c.message}</div>)}
+      <DriftNote results={op?.syncResult?.resources ?? []} onShow={() => { setTab('sync'); }} />
       <dl className="facts">
         <div><dt>Project</dt><dd>{a.spec.project ?? 'default'}</dd></div>
         <div><dt>Repository</dt><dd title={src?.repoURL}>{repoLabel(src?.repoURL)}</dd></div>
@@ -78,5 +79,20 @@ export function AppPage({ name, node }: { name: string; node: string | undefined
           Roll {name} back to history #{act.dialog.rollback.id}, revision <span className="mono">{shortSha(act.dialog.rollback.revision)}</span>{act.dialog.rollback.revisionMetadata?.message ? ` (“${act.dialog.rollback.revisionMetadata.message.split('\n')[0] ?? ''}”)` : ''}?
         </ConfirmDialog>)}
     </main>
+  );
+}
+
+/** Drift forensics at a glance: what the last sync put back, and who had changed it. */
+function DriftNote({ results, onShow }: { results: readonly ResourceResult[]; onShow: () => void }): React.JSX.Element | null {
+  const drifted = results.filter((r) => r.drift);
+  const firstDrift = drifted[0];
+  if (!firstDrift) return null;
+  return (
+    <div className="banner warn" data-testid="drift-note">
+      <strong>Drift reverted</strong>
+      {firstDrift.kind} {firstDrift.name}: {firstDrift.drift}
+      {drifted.length > 1 && ` (and ${drifted.length - 1} more)`}{' '}
+      <button type="button" className="link" onClick={onShow}>Details</button>
+    </div>
   );
 }
