@@ -1,5 +1,5 @@
-// `fjord run`: the all-in-one process. Today it runs the controller role; the API, UI, webhooks and
-// the Sealed Secrets controller join it as they are built.
+// `fjord run`: the all-in-one process: the controller, the API server with the web UI and webhooks,
+// and the Sealed Secrets controller; `--roles` picks a subset.
 import { Command } from 'commander';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +16,7 @@ import { publishControllerService } from '../secrets/sealed/service.js';
 import { FjordHttpServer, type Route } from '../server/http.js';
 import { ApiServer } from '../server/api/server.js';
 import { Metrics } from '../server/metrics.js';
-import { uiRoute } from '../server/ui-static.js';
-import { existsSync } from 'node:fs';
+import { builtUiDir, uiRoute } from '../server/ui-static.js';
 import { hostname } from 'node:os';
 
 interface RunOptions extends KubeOptions {
@@ -99,16 +98,9 @@ function stopRequested(): Promise<string> {
   });
 }
 
-/** The web UI's files: --ui-dir, else ui/dist of this package when it was built. */
-function uiDir(flag: string | undefined): string | undefined {
-  if (flag) return flag;
-  const built = join(import.meta.dirname, '..', '..', 'ui', 'dist');
-  return existsSync(join(built, 'index.html')) ? built : undefined;
-}
-
 function serverRoutes(api: ApiServer | undefined, uiFlag: string | undefined): Route[] {
   if (!api) return [];
-  const ui = uiDir(uiFlag);
+  const ui = builtUiDir(uiFlag);
   return [api.webhookRoute, api.apiRoute, api.metricsRoute, ...(ui ? [uiRoute(ui)] : [])];
 }
 
@@ -155,7 +147,7 @@ async function run(o: RunOptions): Promise<void> {
 
 export function runCommand(): Command {
   return new Command('run')
-    .description('run Fjord: the GitOps controller (API, UI, webhooks and Sealed Secrets follow)')
+    .description('run Fjord: the GitOps controller, the API server with web UI and webhooks, and the Sealed Secrets controller')
     .option('--kubeconfig <path>', 'kubeconfig file (default $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context')
     .option('--compat <flavor>', 'serve Argo CD\'s API (argoproj.io Applications in namespace argocd): "argocd"')

@@ -29,7 +29,14 @@ test('fjord demo serves the example repository next to a live cluster and cleans
     if (child.exitCode !== null) throw new Error(`demo exited early: ${stderr}`);
     return Promise.resolve(stdout.includes('demo ready') ? true : undefined);
   }, 180_000);
-  assert.match(stdout, /Not yet in this demo: the web UI/, 'the demo says plainly what it does not do yet');
+  const uiUrl = /Web UI:\s+(\S+)/.exec(stdout)?.[1] ?? '';
+  const token = /API token:\s+(\S+)/.exec(stdout)?.[1] ?? '';
+  const page = await fetch(uiUrl);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<div id="root">/, 'the web UI is served');
+  assert.equal((await fetch(`${uiUrl}api/v1/applications`)).status, 401);
+  const list = await (await fetch(`${uiUrl}api/v1/applications`, { headers: { authorization: `Bearer ${token}` } })).json() as { items: { metadata: { name: string } }[] };
+  assert.deepEqual(list.items.map((a) => a.metadata.name), ['payment-service-oslo', 'payment-service-staging']);
   assert.match(stdout, /Applications:\s+payment-service-oslo, payment-service-staging/);
   const repoUrl = /Git repository:\s+(\S+)/.exec(stdout)?.[1] ?? '';
   const kubeconfig = /kubeconfig:\s+(\S+)/.exec(stdout)?.[1] ?? '';

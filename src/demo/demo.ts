@@ -1,8 +1,9 @@
 // `fjord demo`, the embedded default: a real local cluster, a local Git server holding the example
 // config repository (the seeds' payment-service: a Kustomize base with production-oslo and
-// staging-frankfurt overlays), Fjord's controller, and the example Applications synced. It prints
-// what to try (drift a Deployment and watch it heal, push a new image tag) and stops everything it
-// started on Ctrl-C. The API and web UI join it when they are built.
+// staging-frankfurt overlays), Fjord's controller, API server with the web UI and webhooks, the Sealed
+// Secrets controller, and the example Applications synced. It prints the UI's URL and an admin token
+// and what to try (drift a Deployment and watch it heal, push a new image tag), and stops everything
+// it started on Ctrl-C.
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,14 @@ import { binaryPath, packageRoot } from '../dev/paths.js';
 import { createBareRepo, git } from '../dev/git/repos.js';
 import { install } from '../install/install.js';
 import { KubeClient, type KubeObject } from '../kube/client.js';
-import { createLogger } from '../util/log.js';
+import { createLogger, type Logger } from '../util/log.js';
+import { ApiServer } from '../server/api/server.js';
+import { FjordHttpServer } from '../server/http.js';
+import { Metrics } from '../server/metrics.js';
+import { builtUiDir, uiRoute } from '../server/ui-static.js';
+import { createToken } from '../server/auth/tokens.js';
+import { SealedSecretsController } from '../secrets/sealed/controller.js';
+import { sealedSecretsRoutes } from '../secrets/sealed/http-routes.js';
 
 export interface DemoOptions {
   readonly clusterName: string;
@@ -27,6 +35,25 @@ export interface DemoOptions {
   readonly print: (line: string) => void;
   /** The demo runs until this is aborted (Ctrl-C), then stops everything it started. */
   readonly signal: AbortSignal;
+  /** Port of the UI and API on 127.0.0.1 (another free port when it is taken). */
+  readonly port?: number;
+}
+
+interface Serving { readonly http: FjordHttpServer; readonly api: ApiServer; readonly sealed: SealedSecretsController; readonly token: string }
+
+/** The API with the web UI, webhooks and the Sealed Secrets paths on one loopback port, and an admin token. */
+async function serve(kube: KubeClient, manager: ControllerManager, log: Logger, port: number): Promise<Serving> {
+  const metrics = new Metrics();
+  manager.observeWith(metrics.controllerObservers());
+  metrics.watchQueue(() => manager.queueDepth());
+  const api = await ApiServer.start({ kube, flavor: FJORD, log, metrics, controller: () => manager.deps, pushTarget: manager });
+  const sealed = await SealedSecretsController.start({ kube, namespace: FJORD.namespace, log });
+  const ui = builtUiDir();
+  const routes = [sealedSecretsRoutes(sealed), api.webhookRoute, api.apiRoute, api.metricsRoute, ...(ui ? [uiRoute(ui)] : [])];
+  const start = (p: number): Promise<FjordHttpServer> => FjordHttpServer.start({ host: '127.0.0.1', port: p, routes });
+  const http = await start(port).catch(() => start(0));
+  const token = await createToken(kube, FJORD.namespace, FJORD.secretTypeLabel, 'demo-admin', ['role:admin']);
+  return { http, api, sealed, token };
 }
 
 export const DEMO_REPO = 'fjord/config.git';
@@ -70,8 +97,11 @@ async function waitSynced(kube: KubeClient, names: readonly string[]): Promise<v
   }, { timeoutMs: 120_000, intervalMs: 500 });
 }
 
-function printGuide(print: (l: string) => void, cluster: { server: string; kubeconfig: string }, url: string, names: readonly string[], logFile: string): void {
+function printGuide(print: (l: string) => void, cluster: { server: string; kubeconfig: string }, serving: Serving, about: { url: string; names: readonly string[]; logFile: string }): void {
+  const { url, names, logFile } = about;
   const kubectl = binaryPath('kubectl');
+  print(`Web UI:          ${serving.http.url}/${builtUiDir() ? '' : '   (not built: run npm run bootstrap)'}`);
+  print(`API token:       ${serving.token}`);
   print(`Kubernetes API:  ${cluster.server}`);
   print(`kubeconfig:      ${cluster.kubeconfig}`);
   print(`Git repository:  ${url}`);
@@ -84,7 +114,8 @@ function printGuide(print: (l: string) => void, cluster: { server: string; kubec
   print(`  ${kubectl} scale deployment payment-service -n payments --replicas=1   # drift: Fjord puts 3 back within a second`);
   print(`  git clone ${url} config && cd config                                   # then change newTag in`);
   print('    apps/overlays/production-oslo/kustomization.yaml, commit and git push: applied within seconds');
-  print('Not yet in this demo: the web UI and the HTTP API (use kubectl and the controller log meanwhile).');
+  print(`  npx fjord app list --server ${serving.http.url} --auth-token <the token above>`);
+  print(`  kubeseal --cert ${serving.http.url}/v1/cert.pem -o yaml < my-secret.yaml        # seal a Secret for Git`);
   print('demo ready; press Ctrl-C to stop it and remove everything it started');
 }
 
@@ -93,6 +124,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   let server: GitHttpServer | undefined;
   let manager: ControllerManager | undefined;
   let kube: KubeClient | undefined;
+  let serving: Serving | undefined;
   try {
     const cluster = await clusterUp({ name: opts.clusterName, log: opts.log });
     await pushExampleRepo(repos);
@@ -107,17 +139,21 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     writeFileSync(logFile, '');
     const log = createLogger({ format: 'text', write: (l) => { writeFileSync(logFile, `${l}\n`, { flag: 'a' }); } });
     manager = await ControllerManager.start({ kube, flavor: FJORD, config: { ...DEFAULT_CONFIG, pollIntervalMs: 2000 }, cacheDir: join(repos, '.cache'), log });
+    serving = await serve(kube, manager, log, opts.port ?? 8080);
     const apps = exampleApplications(url);
     await createApplications(kube, apps);
     const names = apps.map((a) => a.metadata?.name ?? '');
     opts.log(`waiting for ${names.join(', ')} to sync`);
     await waitSynced(kube, names);
-    printGuide(opts.print, cluster, url, names, logFile);
+    printGuide(opts.print, cluster, serving, { url, names, logFile });
     if (!opts.signal.aborted) {
       await new Promise<void>((resolve) => { opts.signal.addEventListener('abort', () => { resolve(); }, { once: true }); });
     }
   } finally {
     opts.log('stopping the demo');
+    await serving?.http.stop();
+    await serving?.api.stop();
+    await serving?.sealed.stop();
     await manager?.stop();
     await kube?.close();
     await server?.stop();

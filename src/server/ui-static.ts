@@ -1,5 +1,6 @@
 // The web UI's built files (ui/dist) at `/`: files by path, with `index.html` for any other path that
 // is not an API path (the single-page app routes itself). Paths cannot leave the folder.
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Route } from './http.js';
@@ -43,4 +44,11 @@ export function uiRoute(root: string): Route {
     }).end(req.method === 'HEAD' ? undefined : body);
     return true;
   };
+}
+
+/** The web UI's files: the given folder, else ui/dist of this package when it was built. */
+export function builtUiDir(flag?: string): string | undefined {
+  if (flag) return flag;
+  const built = join(import.meta.dirname, '..', '..', 'ui', 'dist');
+  return existsSync(join(built, 'index.html')) ? built : undefined;
 }
