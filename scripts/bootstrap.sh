@@ -11,8 +11,8 @@ say() { echo "bootstrap: $*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages: git and its http-backend, sshd for the SSH Git server, age for secret fixtures,
-# chromium for the web UI's browser tests (driven by playwright-core).
-debs=(git openssh-server openssh-client age ca-certificates chromium)
+# chromium and a font for the web UI's browser tests and screenshots (driven by playwright-core).
+debs=(git openssh-server openssh-client age ca-certificates chromium fonts-dejavu-core)
 missing=()
 for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
