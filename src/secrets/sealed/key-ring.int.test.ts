@@ -13,7 +13,7 @@ import type { KubeClient, KubeObject } from '../../kube/client.js';
 import { defer } from '../../testing/cleanup.js';
 import { testKube, testNamespace } from '../../testing/cluster.js';
 import { eventually } from '../../testing/wait.js';
-import { silentLogger } from '../../util/log.js';
+import { createLogger, silentLogger } from '../../util/log.js';
 import { SealedSecretsController } from './controller.js';
 import { CERT_CONFIGMAP, renewalDueAt } from './key-ring.js';
 import { KEY_LABEL } from './keys.js';
@@ -23,8 +23,8 @@ const VALUE = 'rotation-proof-value-77';
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const ssPath = (ns: string, name = ''): string => `/apis/bitnami.com/v1alpha1/namespaces/${ns}/sealedsecrets${name ? `/${name}` : ''}`;
 
-async function start(t: TestContext, kube: KubeClient, namespace: string, keyRenewPeriodMs: number): Promise<SealedSecretsController> {
-  const c = await SealedSecretsController.start({ kube, namespace, log: silentLogger, keyBits: 2048, keyRenewPeriodMs });
+async function start(t: TestContext, kube: KubeClient, namespace: string, keyRenewPeriodMs: number, log = silentLogger): Promise<SealedSecretsController> {
+  const c = await SealedSecretsController.start({ kube, namespace, log, keyBits: 2048, keyRenewPeriodMs });
   defer(t, () => c.stop());
   return c;
 }
@@ -81,7 +81,8 @@ test('a key Secret made with openssl is picked up while running: it seals, and o
   const kube = testKube(t);
   const ns = await testNamespace(t, kube, 'ss-byok');
   const own = await opensslKey(t);
-  const c = await start(t, kube, ns, 0);
+  const logs: string[] = [];
+  const c = await start(t, kube, ns, 0, createLogger({ format: 'text', write: (l) => { logs.push(l); } }));
   assert.notEqual(c.certificatePem(), own.certPem);
 
   // Sealed by the real kubeseal for the openssl key, before Fjord knows it: refused, no Secret.
@@ -95,6 +96,8 @@ test('a key Secret made with openssl is picked up while running: it seals, and o
   assert.equal(await kube.getOrUndefined(`/api/v1/namespaces/${ns}/secrets/app`), undefined);
 
   await new Promise((r) => setTimeout(r, 1100)); // creationTimestamp has a resolution of one second
+  // A key Secret without tls.key is ignored (and warned about once), not taken as the sealing key.
+  await kube.create(`/api/v1/namespaces/${ns}/secrets`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'broken-key', labels: { [KEY_LABEL]: 'active' } }, data: { 'tls.crt': b64(own.certPem) } });
   await kube.create(`/api/v1/namespaces/${ns}/secrets`, {
     apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls',
     metadata: { name: 'imported-key', labels: { [KEY_LABEL]: 'active' } },
@@ -103,5 +106,7 @@ test('a key Secret made with openssl is picked up while running: it seals, and o
   assert.equal(await eventually('the imported key opens it', () => secretValue(kube, ns, 'app'), 20_000), VALUE);
   await eventually('the imported key seals', () => Promise.resolve(c.certificatePem() === own.certPem ? true : undefined), 10_000);
   await eventually('and is published', async () => ((await publishedCert(kube, ns)) === own.certPem ? true : undefined), 10_000);
-  assert.equal((await keySecrets(kube, ns)).length, 2, 'renewal is off (0): no other key was made');
+  assert.equal((await keySecrets(kube, ns)).length, 3, 'renewal is off (0): no other key was made');
+  assert.equal(c.privateKeys().length, 2, 'the broken key Secret is not used');
+  assert.equal(logs.filter((l) => /WARN .*lacks tls\.crt or tls\.key.*broken-key/.test(l)).length, 1, 'warned about once');
 });

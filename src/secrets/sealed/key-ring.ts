@@ -48,6 +48,8 @@ export class KeyRing {
   private renewing: Promise<void> | undefined;
   /** After a failed renewal, the next attempt waits until then. */
   private retryAt = 0;
+  /** Key Secrets already warned about (keys() runs on every unseal). */
+  private readonly warned = new Set<string>();
 
   private constructor(private readonly opts: KeyRingOptions) {
     this.informer = createInformer(opts.kube, {
@@ -76,7 +78,12 @@ export class KeyRing {
 
   /** All usable keys, newest (the sealing key) first. */
   keys(): SealingKey[] {
-    const watched = this.informer.list().map((s) => sealingKeyFromSecret(s, this.opts.log)).filter((k): k is SealingKey => k !== undefined);
+    const invalid = (secret: string): void => {
+      if (this.warned.has(secret)) return;
+      this.warned.add(secret);
+      this.opts.log.warn('sealing key Secret lacks tls.crt or tls.key; ignored', { secret: `${this.opts.namespace}/${secret}` });
+    };
+    const watched = this.informer.list().map((s) => sealingKeyFromSecret(s, invalid)).filter((k): k is SealingKey => k !== undefined);
     for (const k of watched) this.created.delete(k.name);
     return sortNewestFirst([...watched, ...this.created.values()]);
   }

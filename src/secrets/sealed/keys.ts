@@ -25,14 +25,14 @@ interface SecretObject extends KubeObject {
   data?: Record<string, string>;
 }
 
-/** The key in a key Secret, or undefined (with a warning naming the Secret) when it lacks tls.crt or tls.key. */
-export function sealingKeyFromSecret(obj: KubeObject, log: Logger): SealingKey | undefined {
+/** The key in a key Secret, or undefined (reported through `invalid` with the Secret's name) when it lacks tls.crt or tls.key. */
+export function sealingKeyFromSecret(obj: KubeObject, invalid: (secret: string) => void): SealingKey | undefined {
   const s = obj as SecretObject;
   const name = s.metadata?.name ?? '';
   const crt = s.data?.['tls.crt'];
   const key = s.data?.['tls.key'];
   if (!crt || !key) {
-    log.warn('sealing key Secret lacks tls.crt or tls.key; ignored', { secret: name });
+    invalid(name);
     return undefined;
   }
   return { name, creationTimestamp: s.metadata?.creationTimestamp ?? '', certPem: Buffer.from(crt, 'base64').toString('utf8'), keyPem: Buffer.from(key, 'base64').toString('utf8') };
