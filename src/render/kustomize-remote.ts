@@ -15,10 +15,10 @@ const REFERENCE_FIELDS = ['resources', 'bases', 'components', 'generators', 'tra
 /** More kustomization directories than any real overlay tree reaches. */
 const MAX_KUSTOMIZATIONS = 1_000;
 
-/** `https://…`, `ssh://…`, `git::…`, `git@host:…`, `github.com/org/repo…`: what kustomize would fetch. */
+/** `https://…`, `ssh://…`, `git::…`, `git@host:…`, `github.com/org/repo…`: what kustomize would fetch (asked only for entries that are not local directories). */
 export function looksRemote(entry: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^[a-z][a-z0-9+.-]*::/i.test(entry)
-    || /^[^/\s@]+@[^/\s:]+:/.test(entry) || /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?\//i.test(entry);
+    || /^[^/\s@]+@[^/\s:]+:/.test(entry) || /^([a-z0-9-]+\.)+[a-z]{2,}(:\d+)?\//i.test(entry);
 }
 
 function isInside(root: string, p: string): boolean {

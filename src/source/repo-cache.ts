@@ -52,6 +52,7 @@ interface Target {
   readonly gitDir: string;
 }
 
+const MAX_COMMIT_INFOS = 1_000;
 const FETCH_REFSPECS = ['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'];
 
 export class RepoCache {
@@ -62,6 +63,8 @@ export class RepoCache {
   private readonly askpass: string;
   private readonly tmpRoot: string;
   private readonly onRemote: RepoCacheOptions['onRemote'];
+  /** Commits never change: their metadata is read once (two git processes) and then kept. */
+  private readonly commits = new Map<string, CommitInfo>();
 
   constructor(opts: RepoCacheOptions) {
     this.onRemote = opts.onRemote;
@@ -119,6 +122,17 @@ export class RepoCache {
   /** Author, date and message of a commit already in the cache (checked out or resolved before). */
   async commitInfo(url: string, sha: string): Promise<CommitInfo> {
     const target = this.target(url);
+    const cacheKey = `${target.key}:${sha.toLowerCase()}`;
+    const known = this.commits.get(cacheKey);
+    if (known) return known;
+    const info = await this.readCommitInfo(target, sha);
+    if (this.commits.size >= MAX_COMMIT_INFOS) this.commits.delete(this.commits.keys().next().value ?? '');
+    this.commits.set(cacheKey, info);
+    return info;
+  }
+
+  private async readCommitInfo(target: Target, sha: string): Promise<CommitInfo> {
+    const url = target.url;
     if (!FULL_SHA.test(sha) || !(await this.hasCommit(target, sha))) {
       throw new SourceError(`commit ${sha} of ${redactUrl(url)} is not in the cache`, 'revision-not-found');
     }

@@ -13,12 +13,15 @@ import { testKube, testNamespace } from './cluster.js';
 import { startController, type TestController } from './controller.js';
 import { startGitFixture } from './git.js';
 import { eventually } from './wait.js';
+import { waitFor } from '../dev/net.js';
 import { defer } from './cleanup.js';
 import { configMap } from './manifests.js';
 import { loadCorpus, outsideKustomization, scratchRoot, substitute, writeCase, type BadCase } from './bad-input.js';
 
 const SERVER = 'https://kubernetes.default.svc';
-const CASE_TIMEOUT_MS = 45_000;
+const CASE_TIMEOUT_MS = 90_000;
+/** Dozens of cases wait side by side: one look a second each keeps the API server's load small. */
+const POLL_MS = 1_000;
 
 interface Run {
   /** Appended to every Application name: runs side by side must never share tracking IDs. */
@@ -126,10 +129,10 @@ async function checkCase(run: Run, c: BadCase, refusal: string | undefined): Pro
   if (refusal !== undefined) return `the Application was refused: ${refusal}`;
   let last: ApplicationStatus | undefined;
   try {
-    last = await eventually(`${c.id}: expected condition`, async () => {
+    last = await waitFor(`${c.id}: expected condition`, async () => {
       last = await status(run, c.id);
       return last && matches(run, c, last) ? last : undefined;
-    }, CASE_TIMEOUT_MS);
+    }, { timeoutMs: CASE_TIMEOUT_MS, intervalMs: POLL_MS });
   } catch {
     return `no condition of type ${c.expect.type ?? 'any'} containing ${JSON.stringify(substitute(c.expect.contains, caseVars(run, c)))}; saw ${JSON.stringify(last ? messages(last) : 'no status')} (revision ${last?.sync.revision ?? 'none'}, reconciled at ${last?.reconciledAt ?? 'never'})`;
   }
