@@ -118,6 +118,13 @@ test('the web UI lists Applications, syncs one, shows its resource tree, history
     assert.equal(await page.locator('.app-row').count(), 1, 'the name search narrows the list');
     await page.getByLabel('Search applications by name').fill('');
     await page.locator(`.app-row[data-app="${web}"]`).waitFor();
+    const outOfSync = page.locator('.summary .sum[data-sync="OutOfSync"]');
+    await outOfSync.filter({ hasText: '1' }).waitFor({ timeout: 30_000 });
+    await outOfSync.click();
+    await page.locator(`.app-row[data-app="${cfg}"]`).waitFor({ state: 'detached' });
+    assert.equal(await page.locator('.app-row').count(), 1, 'the OutOfSync count filters the list');
+    await outOfSync.click();
+    await page.locator(`.app-row[data-app="${cfg}"]`).waitFor();
     await shot(page, 'list');
   });
 

@@ -8,6 +8,7 @@ import { repoLabel, shortSha, timeAgo } from '../common/format';
 import { onLinkClick } from '../common/router';
 import { VirtualList } from '../common/VirtualList';
 import { useAppList } from './useAppList';
+import { StatusSummary } from './StatusSummary';
 
 const ROW = 58;
 
@@ -37,6 +38,7 @@ export function AppList(): React.JSX.Element {
           <span className={`live-dot${list.live ? ' on' : ''}`} title={list.live ? 'Live updates on' : 'Reconnecting…'} />
         </span>
       </div>
+      <StatusSummary q={q} onChange={setQ} />
       {list.error !== null && <div className="banner error" role="alert">{list.error}</div>}
       <div className="app-table" role="table" aria-label="Applications">
         <div className="app-head" role="row">
