@@ -16,7 +16,7 @@ import { markdownTable, textTable } from './lib/stats.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-const FLAGS = ['--report', '--apps', '--resources', '--commits', '--drifts', '--steady', '--flux-commits', '--flux-drifts', '--floor-parallel', '--flux-source-interval', '--flux-kustomization-interval', '--cold-timeout'] as const;
+const FLAGS = ['--report', '--fjord-run-args', '--apps', '--resources', '--commits', '--drifts', '--steady', '--flux-commits', '--flux-drifts', '--floor-parallel', '--flux-source-interval', '--flux-kustomization-interval', '--cold-timeout'] as const;
 const SWITCHES = ['--quick', '--no-flux', '--no-fjord', '--no-floor', '--cpu-prof', '--docs'] as const;
 
 function usage(problem: string): Error {
@@ -45,6 +45,7 @@ export function parseArgs(argv: readonly string[], log: (l: string) => void): Be
     flux: !on.has('--no-flux'), fjord: !on.has('--no-fjord'), fluxCommits: int('--flux-commits', 10, 2), fluxDrifts: int('--flux-drifts', 3, 1),
     fluxSettings: { sourceInterval: values.get('--flux-source-interval') ?? '1m', kustomizationInterval: values.get('--flux-kustomization-interval') ?? '10m' },
     clusterName: 'bench', freshClusterPerPhase: true, cpuProfile: on.has('--cpu-prof'), coldTimeoutMs: int('--cold-timeout', 1200, 300, 10) * 1000,
+    ...(values.has('--fjord-run-args') ? { fjordRunArgs: (values.get('--fjord-run-args') ?? '').split(' ').filter((a) => a !== '') } : {}),
     root: ROOT, logDir: '', log, docs: on.has('--docs'), ...(values.has('--report') ? { report: values.get('--report') ?? '' } : {}),
   };
 }

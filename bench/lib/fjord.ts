@@ -32,7 +32,10 @@ function application(name: string, repoURL: string, path: string, namespace: str
 
 export class FjordUnderTest implements ToolUnderTest {
   readonly name = 'Fjord' as const;
-  readonly settings = 'fjord run --roles controller at its defaults (ls-remote every 3 s, watches for drift, no webhook)';
+  get settings(): string {
+    const extra = this.ctx.fjordRunArgs?.join(' ') ?? '';
+    return `fjord run --roles controller${extra ? ` ${extra}` : ''}, otherwise at its defaults (ls-remote every 3 s, watches for drift, no webhook)`;
+  }
 
   private constructor(private readonly ctx: ToolContext, private readonly child: Child, private readonly apps: Informer) {}
 
@@ -41,7 +44,7 @@ export class FjordUnderTest implements ToolUnderTest {
     const node = ['--import', 'tsx', ...(ctx.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(ctx.workDir, 'fjord-cpu-prof')}`] : [])];
     const child = Child.start('fjord run', process.execPath, [
       ...node, join(ctx.root, 'bench', 'fjord-cli.ts'), 'run', '--kubeconfig', ctx.kubeconfig, '--roles', 'controller',
-      '--port', '0', '--cache-dir', join(ctx.workDir, 'fjord-cache'), '--log-format', 'json',
+      '--port', '0', '--cache-dir', join(ctx.workDir, 'fjord-cache'), '--log-format', 'json', ...(ctx.fjordRunArgs ?? []),
     ], { logFile: join(ctx.workDir, 'fjord.log'), cwd: ctx.root });
     try {
       await child.waitForLog(/"running"/, 120_000);

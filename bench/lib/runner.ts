@@ -33,6 +33,7 @@ export interface BenchOptions {
   readonly clusterName: string;
   readonly freshClusterPerPhase: boolean;
   readonly cpuProfile: boolean;
+  readonly fjordRunArgs?: readonly string[];
   readonly coldTimeoutMs: number;
   readonly root: string;
   /** Where each phase's logs (and CPU profiles) are kept. */
@@ -177,7 +178,7 @@ async function toolPhase(o: BenchOptions, s: Shared, which: 'fjord' | 'flux'): P
     const baselineS = Math.min(30, Math.max(5, Math.round(o.steadySeconds / 2)));
     o.log(`[${which}] idle cluster API request rate over ${baselineS} s (baseline)`);
     const baseline = await apiRate(kube, baselineS);
-    const ctx: ToolContext = { kube, kubeconfig, root: o.root, workDir, cpuProfile: o.cpuProfile };
+    const ctx: ToolContext = { kube, kubeconfig, root: o.root, workDir, cpuProfile: o.cpuProfile, ...(o.fjordRunArgs ? { fjordRunArgs: o.fjordRunArgs } : {}) };
     const tool = which === 'fjord' ? await FjordUnderTest.start(ctx) : await FluxUnderTest.start(ctx, buildFlux(o.root), o.fluxSettings);
     try {
       return which === 'fjord'

@@ -11,6 +11,8 @@ export interface ToolContext {
   readonly workDir: string;
   /** Write a V8 CPU profile of the controller (--cpu-prof) into workDir; Fjord only. */
   readonly cpuProfile: boolean;
+  /** Extra arguments for `fjord run` (e.g. "--lease-duration 10m"). */
+  readonly fjordRunArgs?: readonly string[];
 }
 
 export interface ToolUnderTest {
