@@ -34,6 +34,8 @@ export function revisionFromRefs(refs: Map<string, string>, revision: string | u
 export class RevisionPoller {
   private readonly refs = new Map<string, { refs: Map<string, string>; at: number }>();
   private readonly failing = new Set<string>();
+  /** Webhook polls under way per repository, and the one follow-up poll that callers meanwhile share. */
+  private readonly inFlight = new Map<string, { run: Promise<void>; next?: Promise<void> }>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -66,12 +68,22 @@ export class RevisionPoller {
 
   /**
    * Asks one repository now (a webhook said it changed) instead of waiting for the next tick; the
-   * Applications whose tracked commit moved are woken as by a poll.
+   * Applications whose tracked commit moved are woken as by a poll. Calls while one runs share a
+   * single follow-up poll (which starts after it, so it sees every push announced so far): a flood
+   * of webhooks for one repository runs one ls-remote at a time with at most one more queued, not one each.
    */
-  async pollRepository(url: string): Promise<void> {
+  pollRepository(url: string): Promise<void> {
     const key = normalizeRepoUrl(url);
+    const current = this.inFlight.get(key);
+    if (current) {
+      current.next ??= current.run.then(() => this.pollRepository(url));
+      return current.next;
+    }
     const entry = this.appsByRepo().get(key);
-    if (entry) await this.pollRepo(key, entry.url, entry.apps);
+    if (!entry) return Promise.resolve();
+    const run = this.pollRepo(key, entry.url, entry.apps).finally(() => { this.inFlight.delete(key); });
+    this.inFlight.set(key, { run });
+    return run;
   }
 
   private appsByRepo(): Map<string, { url: string; apps: KubeObject[] }> {
