@@ -157,6 +157,7 @@ test('the web UI lists Applications, syncs one, shows its resource tree, history
 
   await t.test('history shows the deployed commit with its message', async () => {
     await page.getByRole('tab', { name: /History/ }).click();
+    await page.getByTestId('history').filter({ hasText: first.slice(0, 7) }).waitFor({ timeout: 30_000 });
     const history = await texts(page, '[data-testid=history]');
     assert.match(history, new RegExp(first.slice(0, 7)));
     assert.match(history, /web: deployment, config and database secret/);
@@ -179,6 +180,7 @@ test('the web UI lists Applications, syncs one, shows its resource tree, history
     assert.ok(await page.locator('[data-testid=diff] .dl-add, [data-testid=diff] .dl-del').count() > 0, 'the changed lines are coloured');
     await shot(page, 'diff');
     await panel.getByRole('tab', { name: 'Live manifest' }).click();
+    await page.getByTestId('manifest').waitFor({ timeout: 30_000 });
     const manifest = await texts(page, '[data-testid=manifest]');
     assert.match(manifest, /kind: Secret/);
     for (const s of [SECRET_BY_HAND, b64(SECRET_BY_HAND)]) assert.ok(!manifest.includes(s), 'no secret value in the live manifest');
@@ -203,6 +205,7 @@ test('the web UI lists Applications, syncs one, shows its resource tree, history
     await note.filter({ hasText: 'alice-by-hand' }).waitFor({ timeout: 60_000 });
     assert.match(await note.innerText(), /ConfigMap settings: .*data\.level.* changed by alice-by-hand/);
     await note.getByRole('button', { name: 'Details' }).click();
+    await page.getByTestId('operation').waitFor();
     assert.match(await texts(page, '[data-testid=operation]'), /alice-by-hand/, 'the sync result shows the forensics next to the object');
     await shot(page, 'drift');
     await page.getByRole('link', { name: 'Applications' }).first().click();

@@ -79,7 +79,7 @@ function AppRow({ app, now }: { app: Application; now: number }): React.JSX.Elem
 
 function Select({ label, value, options, onChange }: { label: string; value: string; options: readonly string[]; onChange: (v: string) => void }): React.JSX.Element {
   return (
-    <label className="select">
+    <label className={`select ${label.toLowerCase()}-filter`}>
       <span>{label}</span>
       <select value={value} onChange={(e) => { onChange(e.target.value); }} aria-label={`${label} filter`}>
         <option value="">All</option>
