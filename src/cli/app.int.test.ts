@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { WorkingCopy } from '../dev/git/repos.js';
 import { freePort } from '../dev/net.js';
 import { startAppFixture, configMap, type AppFixture } from '../testing/app-fixture.js';
-import { runFjord, type CliResult } from '../testing/cli.js';
+import { spawn } from 'node:child_process';
+import { FJORD_BIN, runFjord, type CliResult } from '../testing/cli.js';
 import { defer } from '../testing/cleanup.js';
 import { testKubeconfig } from '../testing/cluster.js';
 import { startTestServer } from '../testing/server.js';
@@ -208,6 +209,40 @@ test('401 for a bad token, 403 naming the permission for a read-only one, refusa
   const unreachable = await runFjord(['app', 'list', '--server', closed, '--auth-token', c.admin], { XDG_CONFIG_HOME: c.configHome });
   assert.equal(unreachable.code, 1);
   assert.match(unreachable.stderr, new RegExp(`cannot reach the Fjord API at ${closed}: connection refused`));
+});
+
+/** Runs `fjord ARGS` on a terminal (util-linux `script` gives it a pseudo-terminal), typing `input`. */
+function inTerminal(args: readonly string[], input: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
+  const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, FJORD_BIN, ...args].map(quote).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`fjord ${args.join(' ')} on a terminal timed out: ${stdout}`)); }, 60_000);
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr: '' }); });
+    child.stdin.end(input);
+  });
+}
+
+test('on a terminal: delete asks and does nothing unless the answer is yes; waits draw a progress line', async (t) => {
+  const c = await startCliFixture(t);
+  const { f } = c;
+  await push(c.ada, { 'tty/settings.yaml': configMap('settings', { a: 'b' }) }, 'settings');
+  const app = f.appName('tty');
+  await f.ctrl.createApp(app, f.spec('tty', { syncPolicy: { automated: {} } }));
+  const env = { FJORD_SERVER: c.url, FJORD_AUTH_TOKEN: c.admin, XDG_CONFIG_HOME: c.configHome };
+  const wait = await inTerminal(['app', 'wait', app, '--timeout', '1m'], '', env);
+  assert.equal(wait.code, 0, wait.stdout);
+  assert.match(wait.stdout, new RegExp(`\\r\\x1b\\[2K${app} {2}sync: \\w+ {2}health: \\w+ {2}operation: \\S+ {2}\\d+s`), 'the progress line');
+  const no = await inTerminal(['app', 'delete', app], 'n\n', env);
+  assert.equal(no.code, 1, no.stdout);
+  assert.match(no.stdout, new RegExp(`Delete application ${app} and all its resources\\? \\[y/N\\]`));
+  assert.match(no.stdout, /not deleted/);
+  ok(await c.app(['get', app]), 'still there after "n"');
+  const yes = await inTerminal(['app', 'delete', app, '--wait'], 'y\n', env);
+  assert.equal(yes.code, 0, yes.stdout);
+  assert.match(yes.stdout, new RegExp(`application ${app} deleted \\(cascade\\)`));
 });
 
 const failingPreSyncJob = `apiVersion: batch/v1

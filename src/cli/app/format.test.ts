@@ -88,4 +88,5 @@ test('diff prints each differing resource under a header and skips identical one
 test('the progress line names sync, health, operation phase and elapsed time', () => {
   assert.equal(progressText('web', app(), 75_000), 'web  sync: OutOfSync  health: Progressing  operation: -  1m15s');
   assert.equal(progressText('web', undefined, 3_000), 'web  (not found)  3s');
+  assert.equal(progressText('web', null, 0), 'web  connecting…  0s');
 });

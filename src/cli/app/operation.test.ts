@@ -37,6 +37,8 @@ test('a refused request ends the wait, but only after the request was seen and w
   assert.equal(done(app({ operation: { sync: {} } })), false);
   assert.equal(done(app({ conditions: [{ type: 'SyncError', message: 'apply failed' }] })), false);
   assert.equal(done(app({ conditions: [refused] })), true);
+  const taken = operationFinished(app({}), () => app({ operation: { sync: {} } }));
+  assert.equal(taken(app({ conditions: [refused] })), true, 'the request, as the sync call returned it, counts as seen');
 });
 
 test('the progress line is drawn on a terminal only and cleared at the end', () => {

@@ -12,13 +12,15 @@ const FINISHED = new Set(['Succeeded', 'Failed', 'Error']);
 /**
  * The operation started after `before` (whose operationState is an older one, or none) has finished,
  * or the controller refused the request: it removed the `operation` we saw and recorded a SyncError
- * condition saying why, without starting anything.
+ * condition saying why, without starting anything. `requested` is what the sync/rollback call
+ * returned (with our `operation`), since the controller may take the request before the wait sees it.
  */
-export function operationFinished(before: Application | undefined): (app: Application | undefined) => boolean {
+export function operationFinished(before: Application | undefined, requested: () => Application | undefined = () => undefined): (app: Application | undefined) => boolean {
   const earlier = before?.status?.operationState?.startedAt;
   let seenRequest = false;
   return (app) => {
     if (!app) return false;
+    if (requested()?.operation) seenRequest = true;
     if (app.operation) { seenRequest = true; return false; }
     const op = app.status?.operationState;
     if (op && op.startedAt !== earlier) return FINISHED.has(op.phase);
@@ -51,9 +53,15 @@ export interface AwaitOptions {
   readonly quiet?: boolean;
 }
 
-/** Waits, prints the result table on stdout, and throws (exit 1) with the failures when it failed. */
-export async function awaitOperation(client: FjordApiClient, name: string, before: Application | undefined, opts: AwaitOptions): Promise<number> {
-  const app = await waitForApplication(client, name, operationFinished(before), { timeoutMs: opts.timeoutMs, what: 'to finish its operation' });
+/**
+ * Sends the request (`start`, e.g. the sync call) once the event stream is open, waits for the
+ * operation, prints the result table on stdout, and throws (exit 1) with the failures when it failed.
+ */
+export async function awaitOperation(client: FjordApiClient, name: string, before: Application | undefined, start: () => Promise<Application>, opts: AwaitOptions): Promise<number> {
+  let requested: Application | undefined;
+  const app = await waitForApplication(client, name, operationFinished(before, () => requested), {
+    timeoutMs: opts.timeoutMs, what: 'to finish its operation', start: async () => { requested = await start(); },
+  });
   if (!app) throw new FailedError(`application ${name} was deleted during the operation`);
   const op = app.status?.operationState;
   const refused = refusal(app);

@@ -43,9 +43,13 @@ export function rollbackCommand(): Command {
       return withClient(o, async (client) => {
         const before = await client.getApplication(name);
         const id = rollbackTarget(before, wanted);
-        await client.rollback(name, { id, ...(o.prune ? { prune: true } : {}), ...(o.dryRun ? { dryRun: true } : {}) });
-        if (o.async) { process.stdout.write(`rollback of application ${name} to history entry ${id} started\n`); return 0; }
-        return awaitOperation(client, name, before, { timeoutMs });
+        const request = (): Promise<Application> => client.rollback(name, { id, ...(o.prune ? { prune: true } : {}), ...(o.dryRun ? { dryRun: true } : {}) });
+        if (o.async) {
+          await request();
+          process.stdout.write(`rollback of application ${name} to history entry ${id} started\n`);
+          return 0;
+        }
+        return awaitOperation(client, name, before, request, { timeoutMs });
       });
     }));
 }

@@ -1,7 +1,7 @@
 // `fjord app sync APP`: start a sync (with prune, dry run, a revision, chosen resources) and wait for
 // it to finish; exits 1 naming the failed resources when it fails. --async returns once started.
 import type { Command } from 'commander';
-import type { ResourceRef, SyncRequest } from '../../client/types.js';
+import type { Application, ResourceRef, SyncRequest } from '../../client/types.js';
 import { appSubcommand, parseTimeout, runAction, UsageError, withClient, type ConnectionOptions } from './command.js';
 import { awaitOperation } from './operation.js';
 import { getOrUndefined } from './waiter.js';
@@ -54,9 +54,13 @@ export function syncCommand(): Command {
       const body = syncRequest(o);
       return withClient(o, async (client) => {
         const before = await getOrUndefined(client, name);
-        await client.sync(name, body);
-        if (o.async) { process.stdout.write(`sync of application ${name} started\n`); return 0; }
-        return awaitOperation(client, name, before, { timeoutMs });
+        const request = (): Promise<Application> => client.sync(name, body);
+        if (o.async) {
+          await request();
+          process.stdout.write(`sync of application ${name} started\n`);
+          return 0;
+        }
+        return awaitOperation(client, name, before, request, { timeoutMs });
       });
     }));
 }

@@ -17,6 +17,8 @@ export interface WaitOptions {
   /** What is awaited, for the timeout message: "to be synced and healthy". */
   readonly what: string;
   readonly progress?: boolean;
+  /** Run once the stream is open (e.g. the sync request), so no change it causes is missed. */
+  readonly start?: () => Promise<void>;
 }
 
 export async function getOrUndefined(client: FjordApiClient, name: string): Promise<Application | undefined> {
@@ -33,7 +35,7 @@ export async function waitForApplication(client: FjordApiClient, name: string, u
   const abort = new AbortController();
   const timer = Number.isFinite(opts.timeoutMs) ? setTimeout(() => { abort.abort(); }, opts.timeoutMs) : undefined;
   const progress = opts.progress === false ? NO_PROGRESS : startProgress(name);
-  const state: WaitState = { client, name, until, signal: abort.signal, progress, last: undefined };
+  const state: WaitState = { client, name, until, signal: abort.signal, progress, last: undefined, start: opts.start };
   try {
     return await waitLoop(state);
   } catch (e) {
@@ -53,6 +55,13 @@ interface WaitState {
   readonly signal: AbortSignal;
   readonly progress: Progress;
   last: Application | undefined;
+  start: (() => Promise<void>) | undefined;
+}
+
+async function started(s: WaitState): Promise<void> {
+  const start = s.start;
+  s.start = undefined;
+  if (start) await start();
 }
 
 /** Observes one state; true when the wait is over. */
@@ -73,6 +82,7 @@ async function waitLoop(s: WaitState): Promise<Application | undefined> {
       if (s.signal.aborted || (e instanceof ApiError && (e.status === 401 || e.status === 403))) throw e;
       return pollLoop(s);
     }
+    await started(s);
     if (observe(s, await getOrUndefined(s.client, s.name))) return s.last;
     for await (const ev of events) {
       if (ev.application.metadata.name !== s.name) continue;
@@ -83,6 +93,7 @@ async function waitLoop(s: WaitState): Promise<Application | undefined> {
 }
 
 async function pollLoop(s: WaitState): Promise<Application | undefined> {
+  await started(s);
   for (;;) {
     if (observe(s, await getOrUndefined(s.client, s.name))) return s.last;
     await sleep(1000, undefined, { signal: s.signal });
