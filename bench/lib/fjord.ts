@@ -69,7 +69,7 @@ export class FjordUnderTest implements ToolUnderTest {
     const base = this.httpUrl();
     if (base === undefined) return false;
     try {
-      const res = await fetch(`${base}/api/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ repository: repoURL, ref: 'refs/heads/main' }) });
+      const res = await fetch(`${base}/api/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-fjord-event': 'push' }, body: JSON.stringify({ repository: repoURL, ref: 'refs/heads/main' }) });
       await res.arrayBuffer();
       return res.ok;
     } catch {
