@@ -40,7 +40,6 @@ export class ShardMembership {
   private fenced = false;
   private lastRenewAt = 0;
   private transition: Promise<void> | undefined;
-  private again = false;
   private stopped = false;
   private renewTimer: NodeJS.Timeout | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -73,13 +72,7 @@ export class ShardMembership {
 
   async start(): Promise<void> {
     await this.createLease();
-    this.informer = createInformer(this.opts.kube, {
-      path: leasesPath(this.opts.namespace), labelSelector: `${MEMBER_LABEL}=true`,
-      onEvent: (type, obj) => { this.onLease(type, obj); },
-      log: (m) => { this.opts.log.debug(m); },
-    });
-    this.informer.start();
-    await this.informer.synced();
+    await this.watchLeases();
     this.scheduleRenew();
     this.reconsider();
     await this.settled();
@@ -111,6 +104,21 @@ export class ShardMembership {
     }
   }
 
+  /** (Re)starts the informer on member Leases; a fresh one lists at once instead of waiting out a backoff. */
+  private async watchLeases(): Promise<void> {
+    if (this.stopped) return;
+    const old = this.informer;
+    const informer = createInformer(this.opts.kube, {
+      path: leasesPath(this.opts.namespace), labelSelector: `${MEMBER_LABEL}=true`,
+      onEvent: (type, obj) => { if (this.informer === informer) this.onLease(type, obj); },
+      log: (m) => { this.opts.log.debug(m); },
+    });
+    this.informer = informer;
+    await old?.stop();
+    informer.start();
+    await informer.synced();
+  }
+
   private async createLease(): Promise<void> {
     const obj = leaseObject(this.opts.namespace, this.opts.replicaId, this.opts.leaseDurationMs, [], Date.now());
     const sentAt = this.now();
@@ -118,8 +126,9 @@ export class ShardMembership {
       await this.opts.kube.create(leasesPath(this.opts.namespace), obj);
     } catch (e) {
       if (!(e instanceof KubeApiError && e.status === 409)) throw new Error(`Lease ${this.opts.namespace}/${leaseName(this.opts.replicaId)}: cannot create the shard lease: ${(e as Error).message}`, { cause: e });
-      // A lease of an earlier run with the same replica ID: take it over, claiming nothing yet.
-      await this.opts.kube.request('PUT', `${leasesPath(this.opts.namespace)}/${leaseName(this.opts.replicaId)}`, { body: obj });
+      // A lease of an earlier run (or of this one, when fenced) with the same replica ID: take it over, claiming nothing yet.
+      const { apiVersion: _a, kind: _k, ...patch } = obj;
+      await this.opts.kube.request('PATCH', `${leasesPath(this.opts.namespace)}/${leaseName(this.opts.replicaId)}`, { body: patch, contentType: 'application/merge-patch+json', timeoutMs: this.fenceAfterMs() });
     }
     this.lastRenewAt = sentAt;
   }
@@ -139,10 +148,7 @@ export class ShardMembership {
   private reconsider(): void {
     if (this.stopped) return;
     this.armExpiryTimer();
-    if (this.transition) {
-      this.again = true;
-      return;
-    }
+    if (this.transition) return; // the running transition re-derives the view before it ends
     if (sameView(this.liveView(), this.published) && sameView(this.adopted, this.published)) {
       this.opts.onChange(false);
       return;
@@ -155,9 +161,9 @@ export class ShardMembership {
     return normalizeView([this.opts.replicaId, ...this.table.liveOthers(this.opts.replicaId, this.now())]);
   }
 
+  /** Moves view by view until the live members match the published view (a fresh list may show more). */
   private async runTransitions(): Promise<void> {
-    do {
-      this.again = false;
+    while (!this.stopped) {
       const view = this.liveView();
       if (sameView(view, this.published) && sameView(this.adopted, this.published)) break;
       try {
@@ -165,9 +171,9 @@ export class ShardMembership {
       } catch (e) {
         this.opts.log.warn('could not publish the shard view; retrying', { view, error: (e as Error).message });
         await new Promise((r) => setTimeout(r, Math.min(1000, this.renewMs)));
-        this.again = true;
       }
-    } while (this.again && !this.stopped);
+    }
+    this.armExpiryTimer();
     this.opts.onChange(true);
   }
 
@@ -176,7 +182,7 @@ export class ShardMembership {
     this.adopted = view;
     await this.opts.drain((key) => ownerOf(key, view) === self);
     const sentAt = this.now();
-    await this.opts.kube.request('PATCH', `${leasesPath(this.opts.namespace)}/${leaseName(self)}`, { body: renewPatch(Date.now(), view), contentType: 'application/merge-patch+json', timeoutMs: this.renewMs });
+    await this.opts.kube.request('PATCH', `${leasesPath(this.opts.namespace)}/${leaseName(self)}`, { body: renewPatch(Date.now(), view), contentType: 'application/merge-patch+json', timeoutMs: this.fenceAfterMs() });
     this.renewed(sentAt);
     const list = await this.opts.kube.get<{ items?: KubeObject[] }>(leasesPath(this.opts.namespace), { query: { labelSelector: `${MEMBER_LABEL}=true` } });
     for (const item of list.items ?? []) {
@@ -197,7 +203,7 @@ export class ShardMembership {
     const sentAt = this.now();
     try {
       if (this.fenced) await this.createLease();
-      else await this.opts.kube.request('PATCH', path, { body: renewPatch(Date.now()), contentType: 'application/merge-patch+json', timeoutMs: this.renewMs });
+      else await this.opts.kube.request('PATCH', path, { body: renewPatch(Date.now()), contentType: 'application/merge-patch+json', timeoutMs: this.fenceAfterMs() });
       this.renewed(sentAt);
     } catch (e) {
       if (e instanceof KubeApiError && e.status === 404) this.fence();
@@ -211,6 +217,9 @@ export class ShardMembership {
     if (!this.fenced) return;
     this.fenced = false;
     this.opts.log.info('shard lease renewed: no longer fenced', { replica: this.opts.replicaId });
+    // The lease watch may be waiting out a long backoff after the outage: without fresh events the
+    // others' leases would look expired. A new informer lists them now.
+    this.watchLeases().then(() => { this.reconsider(); }, (e: unknown) => { this.opts.log.warn('could not watch the shard leases', { error: (e as Error).message }); });
     this.reconsider();
   }
 
@@ -232,6 +241,7 @@ export class ShardMembership {
 
   private armExpiryTimer(): void {
     clearTimeout(this.expiryTimer);
+    if (this.stopped) return;
     const now = this.now();
     const next = this.table.nextExpiry(now);
     const fenceAt = this.fenced ? undefined : this.lastRenewAt + this.fenceAfterMs();
