@@ -61,14 +61,14 @@ function notes(): string {
   return existsSync(file) ? `\n${readFileSync(file, 'utf8')}` : '';
 }
 
-interface Page { table: string; pictures: { file: string; caption: string }[]; m: ReturnType<typeof machine>; stamp: string; settings: string[]; errors: string[] }
+interface Page { hasFlux: boolean; table: string; pictures: { file: string; caption: string }[]; m: ReturnType<typeof machine>; stamp: string; settings: string[]; errors: string[] }
 
 function docsPage(o: BenchOptions, p: Page): string {
   const { table, pictures, m, stamp, settings, errors } = p;
   return `# Benchmarks
 
 Produced by \`npm run bench\` (bench/run.ts; issue 6) on ${stamp}: ${o.apps} apps × ${o.resources} resources,
-${o.commits} commits and ${o.drifts} manual changes for Fjord, ${o.fluxCommits} and ${o.fluxDrifts} for Flux, ${o.steadySeconds} s of steady state.
+${o.commits} commits and ${o.drifts} manual changes for Fjord${p.hasFlux ? `, ${o.fluxCommits} and ${o.fluxDrifts} for Flux` : ' (Flux: not in this run, see the findings below)'}, ${o.steadySeconds} s of steady state.
 Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB RAM, ${m.platform}, Node ${m.node}. The control plane
 (etcd, kube-apiserver, controller-manager, scheduler, KWOK) runs on the same CPUs, and the machine is
 shared with other work, so absolute figures are noisy.
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     mkdirSync(join(ROOT, 'docs', 'bench'), { recursive: true });
     for (const p of pictures) copyFileSync(join(resultsDir, p.file), join(ROOT, 'docs', 'bench', p.file));
     const settings = [run.fjord ? `Fjord: ${run.fjord.settings}.` : '', run.flux ? `Flux: ${run.flux.settings}.` : '', ...(sources.length > 1 ? [`Combined from separate runs: ${sources.join('; ')}.`] : [])].filter((x) => x !== '');
-    writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), docsPage(o, { table: markdownTable(table), pictures, m: machine(), stamp: startedAt.slice(0, 16).replace('T', ' '), settings, errors: run.errors }));
+    writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), docsPage(o, { hasFlux: run.flux !== undefined, table: markdownTable(table), pictures, m: machine(), stamp: startedAt.slice(0, 16).replace('T', ' '), settings, errors: run.errors }));
     process.stdout.write('docs/benchmarks.md and docs/bench/*.png updated\n');
   }
   if (run.errors.length > 0) process.exitCode = 1;
