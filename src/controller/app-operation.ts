@@ -96,6 +96,9 @@ function decide(s: Situation, outOfSync: boolean): Request | string | { waitMs: 
   }
   if (requested?.sync) return { prune: requested.sync.prune ?? false, automated: false, resume: false, scope: scopeOf(requested.sync), ...(requested.initiatedBy?.username ? { username: requested.initiatedBy.username } : {}) };
   const running = prev.operationState?.phase === 'Running' ? prev.operationState : undefined;
+  // An automated operation overtaken by a newer commit starts again for it: the old revision's hook
+  // results do not stand for the new revision's hooks (found by src/reliability/kill-controller).
+  if (running?.operation.initiatedBy.automated && running.operation.sync.revision !== revision) return { prune: running.operation.sync.prune, automated: true, resume: false, scope: scopeOf(running.operation.sync) };
   if (running) return { prune: running.operation.sync.prune, automated: running.operation.initiatedBy.automated ?? false, resume: true, scope: scopeOf(running.operation.sync), ...(running.operation.initiatedBy.username ? { username: running.operation.initiatedBy.username } : {}) };
   const auto = spec.syncPolicy?.automated;
   if (!auto || auto.enabled === false || !outOfSync) return undefined;

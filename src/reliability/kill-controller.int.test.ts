@@ -33,6 +33,7 @@ test(`kill -9 of the controller ${kills} times during syncs: everything converge
   assert.deepEqual(figures.convergence.problems, [], 'every Application converged');
   assert.equal(figures.convergence.objectsLost, 0);
   assert.deepEqual(figures.duplicateHooks, [], 'no hook ran twice for one revision');
+  assert.deepEqual(figures.missedHooks, [], 'every hook ran for the deployed commit');
   assert.ok(figures.killsMidSync > 0, 'at least one kill hit a running sync operation');
   assert.ok(figures.hookRuns >= 4, 'the hooks ran');
 });

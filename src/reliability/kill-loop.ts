@@ -40,6 +40,8 @@ export interface KillFigures {
   readonly commits: number;
   readonly hookRuns: number;
   readonly duplicateHooks: string[];
+  /** Hooks that never ran for the last commit (an operation that skipped them). */
+  readonly missedHooks: string[];
   readonly convergence: Convergence;
   readonly seconds: number;
 }
@@ -124,6 +126,7 @@ export async function runKillLoop(t: TestContext, o: KillLoopOptions): Promise<K
   await last.stop('SIGTERM');
   return {
     kills: o.kills, killsMidSync, commits: rev, hookRuns: recorder.runs, duplicateHooks: recorder.duplicates(),
+    missedHooks: recorder.missing(Array.from({ length: o.apps }, (_, i) => [`pre-${i}`, `post-${i}`]).flat(), rev),
     convergence: result, seconds: Math.round((Date.now() - started) / 1000),
   };
 }

@@ -81,6 +81,12 @@ export class JobRecorder {
     return [...counts].filter(([, n]) => n > 1).map(([k, n]) => `${k} ×${n}`);
   }
 
+  /** Hooks of `names` that never got a Job for revision `rev`. */
+  missing(names: readonly string[], rev: number): string[] {
+    const ran = new Set([...this.seen.values()].filter((j) => j.rev === String(rev)).map((j) => j.name));
+    return names.filter((n) => !ran.has(n)).map((n) => `${n}@${rev}`);
+  }
+
   async stop(): Promise<void> {
     await this.informer.stop();
   }
