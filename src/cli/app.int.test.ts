@@ -187,7 +187,7 @@ test('401 for a bad token, 403 naming the permission for a read-only one, refusa
   ok(await c.app(['wait', app, '--timeout', '1m']), 'automated sync done');
   const refused = await c.app(['sync', app, '--revision', first, '--timeout', '1m']);
   assert.equal(refused.code, 1);
-  assert.match(refused.stderr, new RegExp(`application ${app}: sync to revision ${first} refused: automated sync is enabled`));
+  assert.match(refused.stderr, new RegExp(`400: application ${app}: cannot sync to revision ${first}: automated sync is enabled`));
   const noRollback = await c.app(['rollback', app, '0']);
   assert.equal(noRollback.code, 1);
   assert.match(noRollback.stderr, /400: .*rollback cannot be initiated when automated sync is enabled/);

@@ -54,6 +54,11 @@ export async function handleSync(ctx: ApiContext, r: Request): Promise<void> {
   const app = authorizedApp(ctx, r.who, name, 'sync');
   const body = parse(syncBody, await readJson(r.req), `sync of application ${name}`);
   refuseIfBusy(app);
+  const target = (app['spec'] as { source?: { targetRevision?: string } } | undefined)?.source?.targetRevision ?? 'HEAD';
+  const current = status(app).sync?.revision ?? '';
+  if (body.revision && isAutomated(app) && body.revision !== target && !current.startsWith(body.revision)) {
+    throw new HttpError(400, `application ${name}: cannot sync to revision ${body.revision}: automated sync is enabled and follows ${target} (disable it to sync another revision)`);
+  }
   const sync = {
     ...(body.revision ? { revision: body.revision } : {}), prune: body.prune ?? false, ...(body.dryRun ? { dryRun: true } : {}),
     ...(body.resources?.length ? { resources: body.resources } : {}), ...(body.syncOptions?.items.length ? { syncOptions: body.syncOptions.items } : {}),
