@@ -193,9 +193,13 @@ export class ShardMembership {
     this.opts.log.info('shard view published', { replica: self, members: view });
   }
 
-  private scheduleRenew(): void {
+  /** Renews every renewMs counted from when the previous renewal was sent, so a slow answer does not push the next one late. */
+  private scheduleRenew(delayMs = this.renewMs): void {
     if (this.stopped) return;
-    this.renewTimer = setTimeout(() => { void this.renew().finally(() => { this.scheduleRenew(); }); }, this.renewMs);
+    this.renewTimer = setTimeout(() => {
+      const sentAt = this.now();
+      void this.renew().finally(() => { this.scheduleRenew(Math.max(0, sentAt + this.renewMs - this.now())); });
+    }, delayMs);
   }
 
   private async renew(): Promise<void> {

@@ -30,7 +30,8 @@ test('three replicas share the Applications, a killed one is replaced within the
   const pickups = orphans.map((k) => Math.min(...afterKill.filter((e) => e.app === k).map((e) => e.start)) - killedAt);
   const slowest = Math.max(...pickups);
   t.diagnostic(`replica-2 killed without releasing its lease (${LEASE_MS} ms): its ${orphans.length} apps picked up after ${pickups.join(', ')} ms`);
-  assert.ok(slowest <= LEASE_MS + 2000, `picked up after ${slowest} ms, lease ${LEASE_MS} ms`);
+  // Expiry comes at most one lease after the last renewal the others saw; then one publish, one list and the reconcile start.
+  assert.ok(slowest <= LEASE_MS + 3000, `picked up after ${slowest} ms, lease ${LEASE_MS} ms`);
   assert.ok(!afterKill.some((e) => e.replica === r2.id && e.start > killedAt), 'the killed replica reconciled nothing');
   const two = [r1.id, r3.id];
   assertOwnedBy(w, afterKill, two, 'after the kill');
