@@ -61,7 +61,7 @@ export interface SourceDeps {
   /** reposerver.parallelism.limit: how many renders may run at once. */
   readonly renderSlots: Semaphore;
   /** Age identities for SOPS-encrypted files. */
-  readonly sopsIdentities: () => string[];
+  readonly sopsIdentities: (appName: string) => string[] | Promise<string[]>;
   /** The refs of the repository from the poller's last ls-remote, when fresh. */
   readonly knownRefs: (url: string) => Map<string, string> | undefined;
 }
@@ -78,7 +78,7 @@ export async function fetchAndRender(deps: SourceDeps, src: ApplicationSource, a
   }
   if ('error' in entry) throw entry.error;
   // Decrypted on every use and never cached: plaintext exists only on its way to the API server.
-  const rendered = await decryptRendered(entry.rendered, { age: deps.sopsIdentities() });
+  const rendered = await decryptRendered(entry.rendered, async () => ({ age: await deps.sopsIdentities(appName) }), checkout.dir);
   return { revision, commit: checkout.commit, rendered, sourceType: entry.sourceType };
 }
 

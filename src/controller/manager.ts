@@ -126,7 +126,7 @@ export class ControllerManager {
     };
     const queue = new WorkQueue({
       name: 'applications', concurrency: opts.config.statusProcessors,
-      handler: (key) => gated(key, () => reconcileApplication(deps, key)),
+      handler: (key) => gated(key, () => observed(() => reconcileApplication(deps, key), holder.observe?.reconcile)),
       onError: (key, err, retryInMs) => { log.error('reconcile failed', { app: key, error: (err as Error).message, retryInMs }); },
     });
     holder.queue = queue;

@@ -63,6 +63,7 @@ export class RepoCache {
   private readonly askpass: string;
   private readonly tmpRoot: string;
   private readonly onRemote: RepoCacheOptions['onRemote'];
+  private readonly present = new Set<string>();
   /** Commits never change: their metadata is read once (two git processes) and then kept. */
   private readonly commits = new Map<string, CommitInfo>();
 
@@ -182,9 +183,17 @@ export class RepoCache {
     }
   }
 
+  /** Whether the bare clone has the commit; a yes is remembered (fetches only add objects), so only a no costs a git process next time. */
   private async hasCommit(target: Target, sha: string): Promise<boolean> {
+    const key = `${target.key}:${sha.toLowerCase()}`;
+    if (this.present.has(key)) return true;
     if (!(await exists(join(target.gitDir, 'HEAD')))) return false;
-    return this.local(target, ['cat-file', '-e', `${sha}^{commit}`], 'cat-file').then(() => true, () => false);
+    const found = await this.local(target, ['cat-file', '-e', `${sha}^{commit}`], 'cat-file').then(() => true, () => false);
+    if (found) {
+      if (this.present.size >= MAX_COMMIT_INFOS) this.present.delete(this.present.values().next().value ?? '');
+      this.present.add(key);
+    }
+    return found;
   }
 
   private async ensureBareRepo(target: Target): Promise<void> {

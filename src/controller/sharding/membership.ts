@@ -58,6 +58,11 @@ export class ShardMembership {
     return ownerOf(key, this.adopted) === this.opts.replicaId;
   }
 
+  /** Whether this replica is fenced (its lease not renewed in time): it owns nothing until it is. */
+  isFenced(): boolean {
+    return this.fenced;
+  }
+
   /** Whether a reconcile of the key may start here now. */
   mayStart(key: string): boolean {
     const self = this.opts.replicaId;

@@ -66,7 +66,9 @@ export class Shard {
   /** Runs `fn` for the key when this replica may reconcile it now; otherwise resolves with nothing. */
   async run<T>(key: string, fn: () => Promise<T>): Promise<T | undefined> {
     if (!this.membership.mayStart(key)) {
-      if (this.membership.owns(key)) this.waiting.add(key);
+      // A key that falls due while fenced is kept too: after the renewal it may be this replica's
+      // again, and its requeue would otherwise be lost (found at 300 apps under load).
+      if (this.membership.owns(key) || this.membership.isFenced()) this.waiting.add(key);
       return undefined;
     }
     this.waiting.delete(key);
