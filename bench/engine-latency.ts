@@ -19,9 +19,10 @@ import { GitHttpServer } from '../src/dev/git/http-server.js';
 import { createBareRepo, WorkingCopy } from '../src/dev/git/repos.js';
 import { install } from '../src/install/install.js';
 import { KubeClient, type KubeObject } from '../src/kube/client.js';
-import { createInformer, type Informer, type WatchEventType } from '../src/kube/watch.js';
+import { createInformer, type Informer } from '../src/kube/watch.js';
 import { createLogger, type Fields, type Logger } from '../src/util/log.js';
 import { deploymentYaml as sharedDeploymentYaml } from '../src/testing/manifests.js';
+import { EventLog, type Check, type SeenEvent } from './lib/event-log.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
@@ -79,46 +80,6 @@ function parseOptions(argv: readonly string[]): Options {
 // ---------------------------------------------------------------------------------------------
 // The stopwatch: every watch event on the destination's ConfigMaps and Deployments, time-stamped on
 // arrival, and waiters that resolve with the arrival time of the first event that satisfies them.
-
-interface SeenEvent { readonly type: WatchEventType; readonly obj: KubeObject; readonly at: number }
-type Check = (e: SeenEvent) => boolean;
-
-class EventLog {
-  private readonly events: SeenEvent[] = [];
-  private dropped = 0;
-  private readonly waiters = new Set<{ check: Check; resolve: (at: number) => void }>();
-
-  record(type: WatchEventType, obj: KubeObject): void {
-    const e = { type, obj, at: performance.now() };
-    this.events.push(e);
-    if (this.events.length > 5000) { this.events.splice(0, 1000); this.dropped += 1000; }
-    for (const w of this.waiters) {
-      if (w.check(e)) { this.waiters.delete(w); w.resolve(e.at); }
-    }
-  }
-
-  /** A position in the log: waitFor(mark, …) also considers events that arrived since then. */
-  mark(): number {
-    return this.dropped + this.events.length;
-  }
-
-  /** The arrival time of the first event since `mark` that passes `check`, or undefined after `timeoutMs`. */
-  async waitFor(mark: number, check: Check, timeoutMs: number): Promise<number | undefined> {
-    const seen = this.events.slice(Math.max(0, mark - this.dropped)).find(check);
-    if (seen) return seen.at;
-    let waiter: { check: Check; resolve: (at: number) => void } | undefined;
-    const hit = new Promise<number>((resolve) => { waiter = { check, resolve }; this.waiters.add(waiter); });
-    const ac = new AbortController();
-    const timeout = sleep(timeoutMs, undefined, { signal: ac.signal }).catch(() => undefined);
-    const at = await Promise.race([hit, timeout]);
-    ac.abort();
-    if (waiter) this.waiters.delete(waiter);
-    return at;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reconcile records, tapped from the controller's logger (the log itself goes to a file).
 
 interface ReconcileRecord { readonly start: number; readonly end: number; readonly revision: string | undefined }
 
