@@ -79,7 +79,6 @@ export class ControllerManager {
   private constructor(
     private readonly queue: WorkQueue,
     private readonly informers: Informer[],
-    private readonly live: LiveCache,
     private readonly poller: RevisionPoller,
     readonly deps: ControllerDeps,
     private readonly holder: { observe?: Observers; shard?: Shard },
@@ -136,7 +135,7 @@ export class ControllerManager {
     for (const a of apps.list()) enqueue(appKey(a));
     poller.start();
     log.info('controller started', { namespace: flavor.namespace, group: flavor.group, applications: apps.list().length, replica: holder.shard?.replicaId });
-    return new ControllerManager(queue, [apps, projects, repoSecrets], live, poller, deps, holder);
+    return new ControllerManager(queue, [apps, projects, repoSecrets], poller, deps, holder);
   }
 
   /** The Applications the controller sees (from its informer cache). */
@@ -168,7 +167,7 @@ export class ControllerManager {
     await this.poller.stop();
     await this.queue.shutdown();
     await this.holder.shard?.stop(opts.releaseLease ?? true);
-    await this.live.stop();
+    await this.deps.live.stop();
     await this.deps.clusters.stop();
     await Promise.all(this.informers.map((i) => i.stop()));
   }

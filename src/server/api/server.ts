@@ -72,9 +72,9 @@ export class ApiServer {
   private constructor(
     private readonly ctx: ApiContext,
     private readonly router: Router,
-    private readonly hub: AppEventHub,
     private readonly metrics: Metrics,
-    private readonly informers: Informer[],
+    /** What stop() ends: the event hub and the watches. */
+    private readonly running: { readonly hub: AppEventHub; readonly informers: Informer[] },
     private readonly webhook: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined,
   ) {}
 
@@ -108,7 +108,7 @@ export class ApiServer {
         log: opts.log.child({ component: 'webhook' }),
       })
       : undefined;
-    return new ApiServer(ctx, routes(ctx, hub, opts.version ?? '0.1.0'), hub, metrics, informers, webhook);
+    return new ApiServer(ctx, routes(ctx, hub, opts.version ?? '0.1.0'), metrics, { hub, informers }, webhook);
   }
 
   private token(id: string): StoredToken | undefined {
@@ -161,7 +161,7 @@ export class ApiServer {
   }
 
   async stop(): Promise<void> {
-    this.hub.close();
-    await Promise.all(this.informers.map((i) => i.stop()));
+    this.running.hub.close();
+    await Promise.all(this.running.informers.map((i) => i.stop()));
   }
 }
