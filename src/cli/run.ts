@@ -32,6 +32,7 @@ interface RunOptions extends KubeOptions {
   address: string;
   keyRenewPeriod: string;
   uiDir?: string;
+  sealedSecretsNamespace?: string;
   replicaId?: string;
   leaseDuration: string;
 }
@@ -126,7 +127,7 @@ async function run(o: RunOptions): Promise<void> {
     if (manager) metrics.watchQueue(() => manager.queueDepth());
     const api = roles.has('server') ? await ApiServer.start({ kube, flavor, log: log.child({ role: 'server' }), metrics, controller: () => manager?.deps, ...(manager ? { pushTarget: manager } : {}) }) : undefined;
     const keyRenewPeriodMs = durationFlag(o.keyRenewPeriod, 'key-renew-period');
-    const sealed = roles.has('sealed-secrets') ? await SealedSecretsController.start({ kube, namespace: flavor.namespace, log: log.child({ role: 'sealed-secrets' }), ...(keyRenewPeriodMs !== undefined ? { keyRenewPeriodMs } : {}) }) : undefined;
+    const sealed = roles.has('sealed-secrets') ? await SealedSecretsController.start({ kube, namespace: flavor.namespace, log: log.child({ role: 'sealed-secrets' }), ...(keyRenewPeriodMs !== undefined ? { keyRenewPeriodMs } : {}), ...(o.sealedSecretsNamespace ? { watchNamespace: o.sealedSecretsNamespace } : {}) }) : undefined;
     const port = Number.parseInt(o.port, 10);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${o.port}: not a port number`);
     const http = await FjordHttpServer.start({ host: o.address, port, routes: [...(sealed ? [sealedSecretsRoutes(sealed)] : []), ...serverRoutes(api, o.uiDir)], onError: (e) => { log.error('HTTP request failed', { error: (e as Error).message }); } });
@@ -160,6 +161,7 @@ export function runCommand(): Command {
     .option('--port <port>', 'HTTP port for health and /v1/cert.pem (0 = any free port)', '8080')
     .option('--address <ip>', 'address the HTTP port listens on', '127.0.0.1')
     .option('--key-renew-period <duration>', 'sealed-secrets: a new sealing key when the newest is older than this (e.g. 720h; 0 disables)', '720h')
+    .option('--sealed-secrets-namespace <name>', 'sealed-secrets: unseal only SealedSecrets of this namespace (default: all namespaces)')
     .option('--ui-dir <path>', 'folder of the built web UI (default: ui/dist of this package)')
     .option('--replica-id <id>', 'this controller replica\'s identity among the replicas sharing the Applications (default: $POD_NAME, else host name and process ID)')
     .option('--lease-duration <duration>', 'how long a controller replica keeps its Applications after its last lease renewal (it renews every third of that)', '15s')

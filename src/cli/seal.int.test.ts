@@ -51,7 +51,7 @@ test('fjord seal output is unsealed by the real kubeseal; --raw is bound to its 
 test('fjord seal fetches the certificate from the cluster and --merge-into adds or replaces values in a SealedSecret file', async (t) => {
   const kube = testKube(t);
   const ns = await testNamespace(t, kube, 'seal');
-  const c = await SealedSecretsController.start({ kube, namespace: ns, log: silentLogger, keyBits: 2048, keyRenewPeriodMs: 0 });
+  const c = await SealedSecretsController.start({ kube, namespace: ns, log: silentLogger, keyBits: 2048, keyRenewPeriodMs: 0, watchNamespace: ns });
   defer(t, () => c.stop());
   const dir = mkdtempSync(join(tmpdir(), 'fjord-seal-'));
   defer(t, () => { rmSync(dir, { recursive: true, force: true }); });

@@ -79,7 +79,7 @@ test('a kustomize overlay with a kubeseal SealedSecret and a sops Secret syncs, 
   const dir = mkdtempSync(join(tmpdir(), 'fjord-secrets-e2e-'));
   defer(t, () => { rmSync(dir, { recursive: true, force: true }); });
   const sealedLogs: string[] = [];
-  const sealed = await SealedSecretsController.start({ kube: f.kube, namespace: ns, keyBits: 2048, keyRenewPeriodMs: 0, log: createLogger({ format: 'text', write: (l) => { sealedLogs.push(l); } }) });
+  const sealed = await SealedSecretsController.start({ kube: f.kube, namespace: ns, keyBits: 2048, keyRenewPeriodMs: 0, watchNamespace: f.dest, log: createLogger({ format: 'text', write: (l) => { sealedLogs.push(l); } }) });
   defer(t, () => sealed.stop());
   const http = await FjordHttpServer.start({ host: '127.0.0.1', port: 0, routes: [sealedSecretsRoutes(sealed)] });
   defer(t, () => http.stop());

@@ -3,6 +3,7 @@
 // and a log of which replica reconciled which Application when.
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +39,10 @@ export interface World {
 }
 
 export const LEASE_MS = 6000;
-export const apps = Array.from({ length: 12 }, (_, i) => `app-${String(i).padStart(2, '0')}`);
+// Unique per test process: tracking IDs carry the Application's name, so two sharding tests running at
+// once on the same cluster must not share names (each would see the other's objects as its own).
+const RUN = randomBytes(2).toString('hex');
+export const apps = Array.from({ length: 12 }, (_, i) => `app-${RUN}-${String(i).padStart(2, '0')}`);
 export const keyOf = (ns: string, app: string): string => `${ns}/${app}`;
 const configMap = (app: string, version: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${app}\ndata:\n  version: "${version}"\n`;
 

@@ -41,7 +41,7 @@ function noValue(text: string): void {
 test('wrong key, truncated ciphertext, wrong name and a half-bad SealedSecret leave the previous Secret in place and say why', async (t) => {
   const kube = testKube(t);
   const ns = await testNamespace(t, kube, 'ss-bad');
-  const c = await SealedSecretsController.start({ kube, namespace: ns, log: silentLogger, keyBits: 2048, keyRenewPeriodMs: 0 });
+  const c = await SealedSecretsController.start({ kube, namespace: ns, log: silentLogger, keyBits: 2048, keyRenewPeriodMs: 0, watchNamespace: ns });
   defer(t, () => c.stop());
   const cert = c.certificatePem();
   const good = sealSecret(cert, { metadata: { name: 'db', namespace: ns }, stringData: { password: GOOD } });

@@ -23,7 +23,7 @@ interface LiveSecret { metadata: { labels?: Record<string, string>; annotations?
 interface EventObj { type: string; reason: string; message: string }
 
 async function start(t: TestContext, kube: KubeClient, namespace: string): Promise<SealedSecretsController> {
-  const c = await SealedSecretsController.start({ kube, namespace, log: silentLogger, keyBits: 2048 });
+  const c = await SealedSecretsController.start({ kube, namespace, log: silentLogger, keyBits: 2048, watchNamespace: namespace });
   defer(t, () => c.stop());
   return c;
 }
@@ -132,7 +132,7 @@ test('an existing Secret the SealedSecret does not own is left alone unless anno
 test('a restart reuses the stored key; a key Secret brought in beforehand is used', async (t) => {
   const kube = testKube(t);
   const ns = await testNamespace(t, kube, 'ss');
-  const first = await SealedSecretsController.start({ kube, namespace: ns, log: silentLogger, keyBits: 2048 });
+  const first = await SealedSecretsController.start({ kube, namespace: ns, log: silentLogger, keyBits: 2048, watchNamespace: ns });
   const cert = first.certificatePem();
   await first.stop();
   const second = await start(t, kube, ns);

@@ -28,6 +28,8 @@ export interface SealedSecretsControllerOptions {
   concurrency?: number;
   /** Bitnami's --key-renew-period: a new sealing key when the newest is older than this; 0 disables. Default 30 days. */
   keyRenewPeriodMs?: number;
+  /** Only SealedSecrets of this namespace (Bitnami's `--all-namespaces=false`); default: all namespaces. */
+  watchNamespace?: string;
 }
 
 export interface SyncedCondition {
@@ -89,13 +91,13 @@ export class SealedSecretsController {
       onError: (key, err, retryInMs) => { log.warn('sealed secret reconcile failed; retrying', { sealedSecret: key, error: errorMessage(err), retryInMs }); },
     });
     this.informer = createInformer(opts.kube, {
-      path: SEALED_SECRETS_PATH,
+      path: opts.watchNamespace ? `/apis/${SEALED_SECRET_API_VERSION}/namespaces/${opts.watchNamespace}/${SEALED_SECRET_PLURAL}` : SEALED_SECRETS_PATH,
       onEvent: (type, obj, old) => { this.onEvent(type, obj, old); },
       onError: (e) => { log.warn(e.message); },
       log: (msg) => { log.debug(msg); },
     });
     this.secrets = createInformer(opts.kube, {
-      path: '/api/v1/secrets',
+      path: opts.watchNamespace ? `/api/v1/namespaces/${opts.watchNamespace}/secrets` : '/api/v1/secrets',
       labelSelector: `${UNSEALED_LABEL}=true`,
       onEvent: (type, obj) => { if (type === 'DELETED') this.onSecretDeleted(obj); },
       onError: (e) => { log.warn(e.message); },

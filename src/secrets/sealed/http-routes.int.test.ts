@@ -60,7 +60,7 @@ test('kubeseal --fetch-cert, --validate and --re-encrypt work against fjord run;
   const ns = await testNamespace(t, kube, 'ss-http');
   const dir = mkdtempSync(join(tmpdir(), 'fjord-ss-http-'));
   defer(t, () => { rmSync(dir, { recursive: true, force: true }); });
-  const fjord = startFjord(t, ['run', '--kubeconfig', testKubeconfig(), '--namespace', ns, '--roles', 'sealed-secrets', '--port', '0', '--log-format', 'text', '--key-renew-period', '0', '--cache-dir', dir], { POD_IP: FAKE_POD_IP });
+  const fjord = startFjord(t, ['run', '--kubeconfig', testKubeconfig(), '--namespace', ns, '--roles', 'sealed-secrets', '--sealed-secrets-namespace', ns, '--port', '0', '--log-format', 'text', '--key-renew-period', '0', '--cache-dir', dir], { POD_IP: FAKE_POD_IP });
   const url = /http=(http:\/\/127\.0\.0\.1:\d+)/.exec(await fjord.waitForLine(/INFO\s+running /, 90_000))?.[1] ?? '';
   const port = Number(new URL(url).port);
 
@@ -104,7 +104,7 @@ test('/v1 paths over plain HTTP: verify answers 200 or 409, bad bodies 400, wron
   const ns = await testNamespace(t, kube, 'ss-http');
   const dir = mkdtempSync(join(tmpdir(), 'fjord-ss-http-'));
   defer(t, () => { rmSync(dir, { recursive: true, force: true }); });
-  const fjord = startFjord(t, ['run', '--kubeconfig', testKubeconfig(), '--namespace', ns, '--roles', 'sealed-secrets', '--port', '0', '--log-format', 'text', '--cache-dir', dir]);
+  const fjord = startFjord(t, ['run', '--kubeconfig', testKubeconfig(), '--namespace', ns, '--roles', 'sealed-secrets', '--sealed-secrets-namespace', ns, '--port', '0', '--log-format', 'text', '--cache-dir', dir]);
   const url = /http=(http:\/\/127\.0\.0\.1:\d+)/.exec(await fjord.waitForLine(/INFO\s+running /, 90_000))?.[1] ?? '';
   assert.equal(await kube.getOrUndefined(`/api/v1/namespaces/${ns}/services/sealed-secrets-controller`), undefined, 'outside a Pod no Service is published');
   writeFileSync(join(dir, 'cert.pem'), await (await fetch(`${url}/v1/cert.pem`)).text());

@@ -24,7 +24,7 @@ const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const ssPath = (ns: string, name = ''): string => `/apis/bitnami.com/v1alpha1/namespaces/${ns}/sealedsecrets${name ? `/${name}` : ''}`;
 
 async function start(t: TestContext, kube: KubeClient, namespace: string, keyRenewPeriodMs: number, log = silentLogger): Promise<SealedSecretsController> {
-  const c = await SealedSecretsController.start({ kube, namespace, log, keyBits: 2048, keyRenewPeriodMs });
+  const c = await SealedSecretsController.start({ kube, namespace, log, keyBits: 2048, keyRenewPeriodMs, watchNamespace: namespace });
   defer(t, () => c.stop());
   return c;
 }
