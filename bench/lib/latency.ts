@@ -88,8 +88,10 @@ export async function driftSample(rig: LatencyRig, i: number, timeoutMs: number,
   const last = lastChange.get(name);
   if (last !== undefined) await sleep(Math.max(0, last + reuseGapMs - performance.now()));
   const mark = rig.watch.mark();
-  const check = await drift(rig, kind, name, i);
+  // The clock starts when the change is sent: Fjord may put a deleted object back before the DELETE's
+  // own response has arrived here.
   const changed = performance.now();
+  const check = await drift(rig, kind, name, i);
   lastChange.set(name, changed);
   const at = await rig.watch.waitFor(mark, check, timeoutMs);
   await sleep(500);
