@@ -22,8 +22,9 @@ interface LiveSealed { metadata: { uid: string; generation?: number }; status?: 
 interface LiveSecret { metadata: { labels?: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[] }; type?: string; data?: Record<string, string> }
 interface EventObj { type: string; reason: string; message: string }
 
-async function start(t: TestContext, kube: KubeClient, namespace: string): Promise<SealedSecretsController> {
-  const c = await SealedSecretsController.start({ kube, namespace, log: silentLogger, keyBits: 2048, watchNamespace: namespace });
+/** A controller with its keys in `namespace`, unsealing the SealedSecrets of `watch` (default: the same). */
+async function start(t: TestContext, kube: KubeClient, namespace: string, watch = namespace): Promise<SealedSecretsController> {
+  const c = await SealedSecretsController.start({ kube, namespace, log: silentLogger, keyBits: 2048, watchNamespace: watch });
   defer(t, () => c.stop());
   return c;
 }
@@ -94,7 +95,7 @@ test('a strict SealedSecret copied to another namespace fails with Synced=False 
   const kube = testKube(t);
   const ns = await testNamespace(t, kube, 'ss');
   const other = await testNamespace(t, kube, 'ss-other');
-  const c = await start(t, kube, ns);
+  const c = await start(t, kube, ns, other);
   const original = sealed(c.certificatePem(), ns, 'db');
   const moved: SealedSecretObject = { ...original, metadata: { name: 'db', namespace: other }, spec: { ...original.spec, template: { ...original.spec.template, metadata: { name: 'db', namespace: other } } } };
   await createSealed(kube, other, moved);
