@@ -148,6 +148,13 @@ async function terminated(s: Situation, base: Omit<OperationOutcome, 'conditions
   return { ...base, operationState: { ...prevState, phase: 'Failed', message, finishedAt: s.now }, conditions: [{ type: 'SyncError', message }], requeueAfterMs: 500 };
 }
 
+function operationOf(req: Request, revision: string): OperationState['operation'] {
+  return {
+    sync: { revision, prune: req.prune, ...(req.scope.resources ? { resources: [...req.scope.resources] } : {}), ...(req.scope.syncOptions ? { syncOptions: [...req.scope.syncOptions] } : {}) },
+    initiatedBy: req.automated ? { automated: true } : { username: req.username ?? 'admin' },
+  };
+}
+
 /** A dry run: what would be applied and pruned, recorded as a Succeeded operation that changed nothing. */
 async function dryRun(s: Situation, req: Request, base: Omit<OperationOutcome, 'conditions'>): Promise<OperationOutcome> {
   const live = narrowed(s.live, req.scope);
@@ -209,7 +216,20 @@ export async function runOperation(s: Situation): Promise<OperationOutcome> {
   const retryCount = req.resume ? (prevState?.retryCount ?? 0) : retried ? (prevState.retryCount ?? 0) + 1 : 0;
   const isSelfHeal = req.automated && !req.resume && prevState?.phase === 'Succeeded' && prevState.operation.sync.revision === src.revision;
   if (isSelfHeal) for (const k of driftKeys(app, live)) deps.selfHeal.record(k);
+  if (!req.resume && scoped.hooks.length > 0) {
+    // Recorded before any hook is created: a controller killed right after creating one finds this
+    // operation (and the hook marked with it) when it restarts, instead of starting over and running
+    // the hook a second time.
+    await clearRequest(deps, app);
+    await deps.events.record(app, 'Normal', 'OperationStarted', `Initiated ${req.automated ? 'automated ' : ''}sync to ${src.revision}`);
+    const state: OperationState = {
+      operation: operationOf(req, src.revision), phase: 'Running', message: 'sync started: hooks and waves follow', startedAt,
+      syncResult: { revision: src.revision, resources: [], source: spec.source ?? spec.sources?.[0] }, ...(req.automated ? { retryCount } : {}),
+    };
+    return { ...base, operationState: state, conditions: [], requeueAfterMs: 0 };
+  }
   const step = await deps.operationSlots.run(() => syncStep({
+    operationId: startedAt,
     kube: cluster.kube, fieldManager: deps.flavor.fieldManager, comparisons: scoped.comparisons, extras: scoped.extras,
     hooks: scoped.hooks.map((h) => h.desired), liveOf: (info, ns, name) => cluster.live.get(info, ns, name),
     selfHeal: isSelfHeal, ignore: spec.ignoreDifferences ?? [],
@@ -218,10 +238,7 @@ export async function runOperation(s: Situation): Promise<OperationOutcome> {
   await clearRequest(deps, app);
   const done = step.phase !== 'Running';
   const state: OperationState = {
-    operation: {
-      sync: { revision: src.revision, prune: req.prune, ...(req.scope.resources ? { resources: [...req.scope.resources] } : {}), ...(req.scope.syncOptions ? { syncOptions: [...req.scope.syncOptions] } : {}) },
-      initiatedBy: req.automated ? { automated: true } : { username: req.username ?? 'admin' },
-    },
+    operation: operationOf(req, src.revision),
     phase: step.phase, message: step.message, startedAt, ...(done ? { finishedAt: now } : {}),
     syncResult: { revision: src.revision, resources: step.results, source: spec.source ?? spec.sources?.[0] },
     ...(req.automated ? { retryCount: step.phase === 'Succeeded' ? 0 : retryCount } : {}),

@@ -19,6 +19,14 @@ export interface HookContext {
   readonly fieldManager: string;
   /** The live object of a hook by name, from the watch cache. */
   readonly liveOf: (info: ResourceInfo, namespace: string | undefined, name: string) => KubeObject | undefined;
+  /** The operation this hook runs for; written on the hook so a restarted controller adopts it instead of running it again. */
+  readonly operationId: string;
+}
+
+export const HOOK_OPERATION_ANNOTATION = 'fjord.dev/hook-operation';
+
+function createdFor(obj: KubeObject | undefined): string | undefined {
+  return (obj?.metadata?.['annotations'] as Record<string, string> | undefined)?.[HOOK_OPERATION_ANNOTATION];
 }
 
 export type HookProgress = 'done' | 'waiting' | 'failed';
@@ -41,15 +49,19 @@ async function deleteIfPresent(kube: KubeClient, info: ResourceInfo, obj: { name
 
 async function create(ctx: HookContext, d: DesiredObject): Promise<string> {
   const m = d.object.metadata ?? {};
+  const body = { ...d.object, metadata: { ...m, annotations: { ...(m['annotations'] as Record<string, string> | undefined), [HOOK_OPERATION_ANNOTATION]: ctx.operationId } } };
   if (!m.name) {
-    const created = await ctx.kube.request('POST', collectionPath(d.info, m.namespace), { body: d.object, query: { fieldManager: ctx.fieldManager } });
+    const created = await ctx.kube.request('POST', collectionPath(d.info, m.namespace), { body, query: { fieldManager: ctx.fieldManager } });
     return created.metadata?.name ?? '';
   }
-  if (deletePolicies(d.object).includes('BeforeHookCreation') && ctx.liveOf(d.info, m.namespace, m.name)) {
+  const existing = ctx.liveOf(d.info, m.namespace, m.name) ?? await ctx.kube.getOrUndefined(objectPath(d.info, m.name, m.namespace));
+  // Created for this very operation by a controller that stopped before recording it: adopt it.
+  if (createdFor(existing) === ctx.operationId) return m.name;
+  if (deletePolicies(d.object).includes('BeforeHookCreation') && existing) {
     await deleteIfPresent(ctx.kube, d.info, { namespace: m.namespace, name: m.name });
     throw new KubeApiError(`${describeObject(d.object)}: waiting for the previous run to be deleted`, 409, 'AlreadyExists');
   }
-  await ctx.kube.request('POST', collectionPath(d.info, m.namespace), { body: d.object, query: { fieldManager: ctx.fieldManager } });
+  await ctx.kube.request('POST', collectionPath(d.info, m.namespace), { body, query: { fieldManager: ctx.fieldManager } });
   return m.name;
 }
 

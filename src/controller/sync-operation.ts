@@ -20,6 +20,8 @@ import type { DesiredObject } from './desired.js';
 import { runHook } from './sync-hooks.js';
 
 export interface SyncStepInput {
+  /** Identifies the operation across controller restarts (its startedAt); marks the hooks it creates. */
+  readonly operationId: string;
   readonly kube: KubeClient;
   readonly fieldManager: string;
   readonly comparisons: readonly Comparison[];
@@ -91,7 +93,7 @@ async function applyItems(input: SyncStepInput, items: readonly Item[]): Promise
 }
 
 async function runSyncFailHooks(input: SyncStepInput, results: ResourceResult[], message: string): Promise<SyncStepResult> {
-  const ctx = { kube: input.kube, fieldManager: input.fieldManager, liveOf: input.liveOf };
+  const ctx = { kube: input.kube, fieldManager: input.fieldManager, liveOf: input.liveOf, operationId: input.operationId };
   const fail = input.hooks.filter((h) => hookTypes(h.object).includes('SyncFail'));
   const ran = await Promise.all(fail.map(async (h) => (await runHook(ctx, 'SyncFail', h, previousHookResult(results, 'SyncFail', h))).result));
   return { phase: 'Failed', message, results: merge(results, ran) };
@@ -115,7 +117,7 @@ async function runStep(input: SyncStepInput, step: readonly Item[], last: boolea
   results.push(...applied);
   const failed = applied.filter((r) => r.status === 'SyncFailed');
   if (failed.length > 0) return { kind: 'stop', result: await runSyncFailHooks(input, dedupe(results), `one or more objects failed to apply: ${failed.map((f) => f.message).join('; ')}`) };
-  const ctx = { kube: input.kube, fieldManager: input.fieldManager, liveOf: input.liveOf };
+  const ctx = { kube: input.kube, fieldManager: input.fieldManager, liveOf: input.liveOf, operationId: input.operationId };
   const hookRuns = await Promise.all(step.filter((i) => i.hook).map((i) => runHook(ctx, i.phase, i.hook as DesiredObject, previousHookResult(results, i.phase, i.hook as DesiredObject))));
   results.push(...hookRuns.map((h) => h.result));
   const hookFailed = hookRuns.filter((h) => h.progress === 'failed');
