@@ -25,6 +25,7 @@ import { luaHealthChecks } from '../health/lua.js';
 import { ageIdentitiesFrom, SOPS_SECRET_TYPE } from '../secrets/sops/rendered.js';
 import { appAgeIdentities } from '../secrets/sops/app-keys.js';
 import { credentialsFor } from './repo-credentials.js';
+import { repoPermitted } from '../project/policy.js';
 import { appKey, RevisionPoller } from './revision-poller.js';
 import { Shard, type ShardSettings } from './sharding/shard.js';
 
@@ -116,7 +117,7 @@ export class ControllerManager {
     const clusters = new ClusterRegistry({ kube, flavor, log, local: { kube, discovery, live }, onOwnedChange, healthChecks, onChange: () => { for (const a of apps.list()) enqueue(appKey(a)); } });
     const repos = new RepoCache({ root: opts.cacheDir, ...(opts.allowFileRepos ? { allowFileUrls: true } : {}), onRemote: (...a) => { holder.observe?.git?.(...a); } });
     const credentials = (url: string): ReturnType<typeof credentialsFor> => credentialsFor(url, repoSecrets.list(), flavor.secretTypeLabel);
-    const poller = new RevisionPoller({ repos, intervalMs: opts.config.pollIntervalMs, apps: () => apps.list().filter((a) => mine(appKey(a))), credentials, enqueue, log });
+    const poller = new RevisionPoller({ repos, intervalMs: opts.config.pollIntervalMs, apps: () => apps.list().filter((a) => mine(appKey(a)) && repoPermitted(a, (p) => projects.get(flavor.namespace, p))), credentials, enqueue, log });
     const deps: ControllerDeps = {
       flavor, kube, discovery, live, clusters, repos, apps, projects, repoSecrets,
       renderCache: new RenderCache(), dryRuns: new DryRunCache(), events: new EventRecorder(kube, log), log,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppProjectSpec } from '../api/application.js';
-import { allowedByPatterns, checkDestination, checkKind, checkSourceRepo } from './policy.js';
+import { allowedByPatterns, checkDestination, checkKind, checkSourceRepo, repoPermitted } from './policy.js';
 
 const project = (p: Partial<AppProjectSpec>): AppProjectSpec => ({ sourceRepos: [], destinations: [], ...p });
 
@@ -27,4 +27,16 @@ test('kinds: cluster-scoped need a whitelist entry, namespaced ones can be black
   assert.match(checkKind('p', spec, { group: '', kind: 'ResourceQuota', name: 'q', namespaced: true }) ?? '', /core\/ResourceQuota q is denied in project p/);
   assert.equal(checkKind('p', spec, { group: 'apps', kind: 'Deployment', name: 'd', namespaced: true }), undefined);
   assert.equal(checkKind('d', project({ clusterResourceWhitelist: [{ group: '*', kind: '*' }] }), { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'x', namespaced: false }), undefined);
+});
+
+test('the poller may contact only repositories the Application\'s project permits', () => {
+  const projects: Record<string, Record<string, unknown>> = {
+    'team-a': { spec: { sourceRepos: ['https://git.example.com/team-a/*'], destinations: [{ server: '*', namespace: '*' }] } },
+  };
+  const lookup = (name: string): Record<string, unknown> | undefined => projects[name];
+  const app = (project: string, repoURL: string): Record<string, unknown> => ({ spec: { project, source: { repoURL, path: '.' } } });
+  assert.equal(repoPermitted(app('team-a', 'https://git.example.com/team-a/config.git'), lookup), true);
+  assert.equal(repoPermitted(app('team-a', 'http://169.254.169.254/latest/meta-data'), lookup), false, 'a forbidden URL is never asked');
+  assert.equal(repoPermitted(app('missing', 'https://git.example.com/team-a/config.git'), lookup), false, 'no project, no contact');
+  assert.equal(repoPermitted({ spec: { project: 'team-a' } }, lookup), false, 'no repository');
 });

@@ -2,7 +2,7 @@
 // which destinations it may deploy to, and which kinds it may create. Patterns are globs, and a
 // leading `!` denies (a deny wins over any allow), as in Argo CD.
 import picomatch from 'picomatch';
-import type { AppProjectSpec } from '../api/application.js';
+import { parseAppProjectSpec, type AppProjectSpec } from '../api/application.js';
 
 function globMatch(pattern: string, value: string): boolean {
   if (pattern === '*') return true;
@@ -63,4 +63,17 @@ export function checkKind(project: string, spec: AppProjectSpec, target: { group
   if (spec.namespaceResourceWhitelist && !ruleMatches(spec.namespaceResourceWhitelist, target.group, target.kind, target.name)) return `${gk} ${target.name} is not permitted in project ${project} (namespaceResourceWhitelist)`;
   if (ruleMatches(spec.namespaceResourceBlacklist, target.group, target.kind, target.name)) return `${gk} ${target.name} is denied in project ${project} (namespaceResourceBlacklist)`;
   return undefined;
+}
+
+/**
+ * Whether Fjord may contact an Application's repository at all: its project exists, is valid and
+ * permits the URL. The revision poller asks only such repositories, so an Application cannot make
+ * Fjord reach a URL its project forbids (the reconcile refuses it with a condition anyway).
+ */
+export function repoPermitted(app: Readonly<Record<string, unknown>>, project: (name: string) => Readonly<Record<string, unknown>> | undefined): boolean {
+  const spec = app['spec'] as { project?: string; source?: { repoURL?: string }; sources?: { repoURL?: string }[] } | undefined;
+  const url = spec?.source?.repoURL ?? spec?.sources?.[0]?.repoURL;
+  const name = spec?.project ?? 'default';
+  const parsed = url ? parseAppProjectSpec(project(name)?.['spec']) : undefined;
+  return url !== undefined && parsed?.ok === true && checkSourceRepo(name, parsed.spec, url) === undefined;
 }
