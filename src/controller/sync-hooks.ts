@@ -65,6 +65,19 @@ async function create(ctx: HookContext, d: DesiredObject): Promise<string> {
   return m.name;
 }
 
+/**
+ * A hook recorded as running that no longer exists. With only HookSucceeded it was deleted after it
+ * succeeded (the controller stopped before recording that); otherwise nobody can say how it ended,
+ * and the operation fails saying so rather than waiting forever.
+ */
+function vanished(phase: SyncPhase, d: DesiredObject, previous: ResourceResult): { progress: HookProgress; result: ResourceResult } {
+  const policies = deletePolicies(d.object);
+  if (policies.includes('HookSucceeded') && !policies.includes('HookFailed')) {
+    return { progress: 'done', result: { ...previous, hookPhase: 'Succeeded', message: `${phase} hook ${previous.kind}/${previous.name} succeeded (deleted by its HookSucceeded policy)` } };
+  }
+  return { progress: 'failed', result: { ...previous, status: 'SyncFailed', hookPhase: 'Failed', message: `${phase} hook ${previous.kind}/${previous.name} was deleted before its result was recorded` } };
+}
+
 /** Advances one hook; returns its progress and its result to record. */
 export async function runHook(ctx: HookContext, phase: SyncPhase, d: DesiredObject, previous: ResourceResult | undefined): Promise<{ progress: HookProgress; result: ResourceResult }> {
   if (!previous) {
@@ -79,13 +92,14 @@ export async function runHook(ctx: HookContext, phase: SyncPhase, d: DesiredObje
   if (previous.hookPhase === 'Succeeded') return { progress: 'done', result: previous };
   if (previous.hookPhase === 'Failed') return { progress: 'failed', result: previous };
   if (previous.hookPhase === undefined) return runHook(ctx, phase, d, undefined);
-  const live = ctx.liveOf(d.info, d.object.metadata?.namespace, previous.name);
-  const health = live ? assessHealth(live) : undefined;
-  if (live && (health === undefined || health.status === 'Healthy')) {
+  const live = ctx.liveOf(d.info, d.object.metadata?.namespace, previous.name) ?? await ctx.kube.getOrUndefined(objectPath(d.info, previous.name, previous.namespace || undefined));
+  if (!live) return vanished(phase, d, previous);
+  const health = assessHealth(live);
+  if (health === undefined || health.status === 'Healthy') {
     if (deletePolicies(d.object).includes('HookSucceeded')) await deleteIfPresent(ctx.kube, d.info, { namespace: previous.namespace, name: previous.name });
     return { progress: 'done', result: { ...previous, hookPhase: 'Succeeded', message: `${phase} hook ${previous.kind}/${previous.name} succeeded` } };
   }
-  if (health?.status === 'Degraded') {
+  if (health.status === 'Degraded') {
     if (deletePolicies(d.object).includes('HookFailed')) await deleteIfPresent(ctx.kube, d.info, { namespace: previous.namespace, name: previous.name });
     return { progress: 'failed', result: { ...previous, status: 'SyncFailed', hookPhase: 'Failed', message: `${phase} hook ${previous.kind}/${previous.name} failed: ${health.message ?? 'degraded'}` } };
   }
