@@ -2,28 +2,27 @@
 // connection breaks: it can go down (open connections are cut, new ones refused), come back on the same
 // port, and answer the next watch with the API server's own "resourceVersion expired" error. Everything
 // else is passed through to the real API server unchanged.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
-import type { Socket } from 'node:net';
+import type { Server } from 'node:net';
 import { LOOPBACK } from '../dev/net.js';
 import type { ClusterAccess } from '../kube/kubeconfig.js';
+import { SwitchableListener } from './switchable-listener.js';
 
 const EXPIRED_EVENT = JSON.stringify({
   type: 'ERROR',
   object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'too old resource version: 1 (2)', reason: 'Expired', code: 410 },
 });
 
-export class FaultProxy {
-  private readonly sockets = new Set<Socket>();
+export class FaultProxy extends SwitchableListener {
   private readonly upstreamAgent: Agent;
   private readonly upstream: URL;
-  private server: Server | undefined;
   private expireWatches = 0;
-  private listenPort = 0;
   /** Every request seen so far, as `METHOD url`. */
   readonly requests: string[] = [];
 
   private constructor(private readonly target: ClusterAccess) {
+    super();
     this.upstream = new URL(target.server);
     this.upstreamAgent = new Agent({
       ...(target.caPem ? { ca: target.caPem } : {}),
@@ -39,28 +38,9 @@ export class FaultProxy {
     return proxy;
   }
 
-  get port(): number {
-    return this.listenPort;
-  }
-
   /** Access for a KubeClient that talks through this proxy (plain HTTP on loopback). */
   get access(): ClusterAccess {
     return { server: `http://${LOOPBACK}:${this.port}`, insecureSkipTlsVerify: false };
-  }
-
-  /** Cuts every open connection and refuses new ones until up(). */
-  async down(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => { server.close(() => { resolve(); }); });
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    await closed;
-  }
-
-  async up(): Promise<void> {
-    if (!this.server) await this.listen(this.port);
   }
 
   /** The next `count` watch requests get a 410 Expired ERROR event instead of reaching the API server. */
@@ -73,21 +53,10 @@ export class FaultProxy {
     this.upstreamAgent.destroy();
   }
 
-  private listen(port: number): Promise<void> {
+  protected createServer(): Server {
     const server = createServer((req, res) => { this.handle(req, res); });
-    server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, LOOPBACK, () => {
-        const addr = server.address();
-        this.listenPort = typeof addr === 'object' && addr ? addr.port : port;
-        resolve();
-      });
-    });
+    server.on('connection', (s) => { this.track(s); });
+    return server;
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
