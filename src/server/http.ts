@@ -11,8 +11,6 @@ export interface HttpServerOptions {
   readonly port: number;
   /** Routes in order; health (`/healthz`, `/readyz`) is always served first. */
   readonly routes?: readonly Route[];
-  /** The current sealing certificate, when the sealed-secrets role runs (served at `/v1/cert.pem`). */
-  readonly certificatePem?: () => string;
   /** Reports a route that threw (the client gets a 500 without the details). */
   readonly onError?: (err: unknown, req: IncomingMessage) => void;
 }
@@ -22,14 +20,6 @@ const health: Route = (req, res, url) => {
   res.writeHead(200, { 'content-type': 'text/plain' }).end(req.method === 'HEAD' ? undefined : 'ok\n');
   return true;
 };
-
-function certificateRoute(pem: () => string): Route {
-  return (req, res, url) => {
-    if (url.pathname !== '/v1/cert.pem' || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
-    res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(pem());
-    return true;
-  };
-}
 
 async function dispatch(routes: readonly Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://fjord.invalid');
@@ -43,7 +33,7 @@ export class FjordHttpServer {
   private constructor(private readonly server: Server, readonly url: string) {}
 
   static async start(opts: HttpServerOptions): Promise<FjordHttpServer> {
-    const routes = [health, ...(opts.certificatePem ? [certificateRoute(opts.certificatePem)] : []), ...(opts.routes ?? [])];
+    const routes = [health, ...(opts.routes ?? [])];
     const server = createServer((req, res) => {
       dispatch(routes, req, res).catch((e: unknown) => {
         opts.onError?.(e, req);
