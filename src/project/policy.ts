@@ -70,10 +70,23 @@ export function checkKind(project: string, spec: AppProjectSpec, target: { group
  * permits the URL. The revision poller asks only such repositories, so an Application cannot make
  * Fjord reach a URL its project forbids (the reconcile refuses it with a condition anyway).
  */
+/** Parsed AppProject specs by object: informer objects keep their identity until they change. */
+const parsedProjects = new WeakMap<object, ReturnType<typeof parseAppProjectSpec>>();
+
+function parsedProject(obj: Readonly<Record<string, unknown>>): ReturnType<typeof parseAppProjectSpec> {
+  let parsed = parsedProjects.get(obj);
+  if (!parsed) {
+    parsed = parseAppProjectSpec(obj['spec']);
+    parsedProjects.set(obj, parsed);
+  }
+  return parsed;
+}
+
 export function repoPermitted(app: Readonly<Record<string, unknown>>, project: (name: string) => Readonly<Record<string, unknown>> | undefined): boolean {
   const spec = app['spec'] as { project?: string; source?: { repoURL?: string }; sources?: { repoURL?: string }[] } | undefined;
   const url = spec?.source?.repoURL ?? spec?.sources?.[0]?.repoURL;
   const name = spec?.project ?? 'default';
-  const parsed = url ? parseAppProjectSpec(project(name)?.['spec']) : undefined;
+  const obj = url ? project(name) : undefined;
+  const parsed = obj ? parsedProject(obj) : undefined;
   return url !== undefined && parsed?.ok === true && checkSourceRepo(name, parsed.spec, url) === undefined;
 }
