@@ -16,6 +16,7 @@ import type { SourceResult } from './app-source.js';
 import type { DesiredSet } from './desired.js';
 import { ensureNamespace } from './namespace.js';
 import { syncStep } from './sync-operation.js';
+import { rememberApplied } from './compare.js';
 import { dryRunResults, narrowed, scopeOf, type OperationScope } from './operation-scope.js';
 
 export interface OperationOutcome {
@@ -232,7 +233,7 @@ export async function runOperation(s: Situation): Promise<OperationOutcome> {
     operationId: startedAt,
     kube: cluster.kube, fieldManager: deps.flavor.fieldManager, comparisons: scoped.comparisons, extras: scoped.extras,
     hooks: scoped.hooks.map((h) => h.desired), liveOf: (info, ns, name) => cluster.live.get(info, ns, name),
-    selfHeal: isSelfHeal, ignore: spec.ignoreDifferences ?? [],
+    selfHeal: isSelfHeal, ignore: spec.ignoreDifferences ?? [], onApplied: (desired, applied) => { rememberApplied(deps.dryRuns, desired, applied); },
     prune: req.prune, options, healthOf: live.healthOf, previous: req.resume ? prevState?.syncResult?.resources ?? [] : [],
   }));
   await clearRequest(deps, app);

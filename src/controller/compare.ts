@@ -2,7 +2,10 @@
 // result of applying Git's version (a server-side-apply dry run), and that prediction is compared
 // with live after removing server-owned fields and ignoreDifferences; so defaults, admission and
 // field ownership are the API server's, not guessed. Predictions are cached by the desired content
-// and the live resourceVersion, so an unchanged object costs no request.
+// and the live object's compared content (its uid and everything but status and server-owned
+// metadata), so an unchanged object costs no request, nor does one whose status alone moved (a
+// rollout finishing). What a sync applied is remembered as its own prediction: applying the same
+// desired object again changes nothing, so the reconcile after a sync needs no dry run either.
 import { createHash } from 'node:crypto';
 import type { IgnoreDifference } from '../api/application.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
@@ -36,8 +39,13 @@ export class DryRunCache {
 }
 
 function cacheKey(desired: KubeObject, live: KubeObject): string {
-  const h = createHash('sha256').update(JSON.stringify(desired)).digest('hex');
-  return `${String(live.metadata?.['uid'])}@${live.metadata?.resourceVersion ?? ''}#${h}`;
+  const h = createHash('sha256').update(JSON.stringify(desired)).update('\0').update(JSON.stringify(normalizeForCompare(live))).digest('hex');
+  return `${String(live.metadata?.['uid'])}#${h}`;
+}
+
+/** Records an object as a sync just stored it as the prediction for applying `desired` to it again. */
+export function rememberApplied(cache: DryRunCache, desired: KubeObject, applied: KubeObject): void {
+  if (applied.metadata?.['uid']) cache.set(cacheKey(desired, applied), applied);
 }
 
 export interface CompareContext {

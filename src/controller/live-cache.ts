@@ -36,6 +36,8 @@ function sameHealth(a: KubeObject, b: KubeObject, checks?: ReadonlyMap<string, H
 
 export class LiveCache {
   private readonly informers = new Map<string, { info: ResourceInfo; informer: Informer }>();
+  /** Application name → its objects by type and name, kept from the watch events, so ownedBy never scans the cache. */
+  private readonly byOwner = new Map<string, Map<string, KubeObject>>();
 
   constructor(private readonly opts: LiveCacheOptions) {}
 
@@ -47,7 +49,7 @@ export class LiveCache {
       const informer = createInformer(this.opts.kube, {
         path: collectionPath(info),
         labelSelector: `${MANAGED_LABEL}=${MANAGED_LABEL_VALUE}`,
-        onEvent: (type, obj, old) => { this.onEvent(type, obj, old); },
+        onEvent: (type, obj, old) => { this.index(key, type, obj, old); this.onEvent(type, obj, old); },
         ...(this.opts.log ? { log: this.opts.log } : {}),
       });
       entry = { info, informer };
@@ -56,6 +58,24 @@ export class LiveCache {
     }
     await entry.informer.synced();
     return entry.informer;
+  }
+
+  private index(type: string, event: string, obj: KubeObject, old: KubeObject | undefined): void {
+    const entry = `${type}|${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+    const drop = (o: KubeObject): void => {
+      const app = owningApp(o, this.opts.trackingAnnotation);
+      const owned = app === undefined ? undefined : this.byOwner.get(app);
+      if (!owned || app === undefined) return;
+      owned.delete(entry);
+      if (owned.size === 0) this.byOwner.delete(app);
+    };
+    if (old) drop(old);
+    if (event === 'DELETED') { drop(obj); return; }
+    const app = owningApp(obj, this.opts.trackingAnnotation);
+    if (app === undefined) return;
+    let owned = this.byOwner.get(app);
+    if (!owned) { owned = new Map(); this.byOwner.set(app, owned); }
+    owned.set(entry, obj);
   }
 
   private onEvent(type: string, obj: KubeObject, old: KubeObject | undefined): void {
@@ -72,11 +92,7 @@ export class LiveCache {
 
   /** Every watched object that names `appName` in its tracking annotation. */
   ownedBy(appName: string): KubeObject[] {
-    const out: KubeObject[] = [];
-    for (const { informer } of this.informers.values()) {
-      for (const obj of informer.list()) if (owningApp(obj, this.opts.trackingAnnotation) === appName) out.push(obj);
-    }
-    return out;
+    return [...(this.byOwner.get(appName)?.values() ?? [])];
   }
 
   watchedTypes(): ResourceInfo[] {
@@ -86,5 +102,6 @@ export class LiveCache {
   async stop(): Promise<void> {
     await Promise.all([...this.informers.values()].map((e) => e.informer.stop()));
     this.informers.clear();
+    this.byOwner.clear();
   }
 }

@@ -36,6 +36,8 @@ export interface SyncStepInput {
   readonly selfHeal?: boolean;
   /** spec.ignoreDifferences, for RespectIgnoreDifferences=true. */
   readonly ignore?: readonly IgnoreDifference[];
+  /** Told what the API server stored for each desired object applied as it is in Git. */
+  readonly onApplied?: (desired: KubeObject, applied: KubeObject) => void;
 }
 
 export interface SyncStepResult {
@@ -85,6 +87,7 @@ async function applyItems(input: SyncStepInput, items: readonly Item[]): Promise
     const replace = input.options.replace || own.get('Replace')?.toLowerCase() === 'true';
     const validate = input.options.validate && own.get('Validate')?.toLowerCase() !== 'false';
     const o = await applyObject(input.kube, d.info, object, c.live, { fieldManager: input.fieldManager, validate, replace });
+    if (o.applied && object === d.object) input.onApplied?.(d.object, o.applied);
     const r = toResult(d.object, d.info.version, o.action === 'failed' ? 'SyncFailed' : 'Synced', o.message);
     if (!input.selfHeal) return r;
     const drift = c.live && c.predicted ? describeDrift(driftAuthors(c.predicted, c.live, input.fieldManager)) : 'deleted outside Git';

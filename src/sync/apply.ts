@@ -10,6 +10,8 @@ export type ApplyAction = 'created' | 'configured' | 'unchanged' | 'pruned' | 'f
 export interface ApplyOutcome {
   readonly action: ApplyAction;
   readonly message: string;
+  /** The object as the API server stored it (after an apply or replace that succeeded). */
+  readonly applied?: KubeObject;
 }
 
 export interface ApplyOptions {
@@ -27,17 +29,14 @@ export async function applyObject(kube: KubeClient, info: ResourceInfo, obj: Kub
   const name = obj.metadata?.name ?? '';
   const path = objectPath(info, name, obj.metadata?.namespace);
   try {
-    if (opts.replace && live) {
-      const body = { ...obj, metadata: { ...obj.metadata, resourceVersion: live.metadata?.resourceVersion } };
-      await kube.request('PUT', path, { body, query: { fieldManager: opts.fieldManager } });
-    } else {
-      await kube.request('PATCH', path, {
+    const applied = opts.replace && live
+      ? await kube.request('PUT', path, { body: { ...obj, metadata: { ...obj.metadata, resourceVersion: live.metadata?.resourceVersion } }, query: { fieldManager: opts.fieldManager } })
+      : await kube.request('PATCH', path, {
         body: obj,
         contentType: 'application/apply-patch+yaml',
         query: { fieldManager: opts.fieldManager, force: true, fieldValidation: opts.validate ? 'Strict' : 'Ignore' },
       });
-    }
-    return { action: live ? 'configured' : 'created', message: `${describeObject(obj)} ${live ? 'configured' : 'created'}` };
+    return { action: live ? 'configured' : 'created', message: `${describeObject(obj)} ${live ? 'configured' : 'created'}`, applied };
   } catch (e) {
     return { action: 'failed', message: `${describeObject(obj)}: ${(e as Error).message}` };
   }
