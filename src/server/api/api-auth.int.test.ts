@@ -64,7 +64,7 @@ test('tokens and roles decide who may read and act; lists filter and paginate', 
   const synced = await server.call(deployer, `/api/v1/applications/${names[0] ?? ''}/sync`, { method: 'POST', body: JSON.stringify({ prune: false }) });
   assert.equal(synced.status, 200, await synced.clone().text());
   assert.equal((await server.call(deployer, `/api/v1/applications/${names[0] ?? ''}`, { method: 'DELETE' })).status, 403);
-  assert.equal((await server.call(deployer, `/api/v1/applications/${names[4] ?? ''}`)).status, 403);
+  assert.equal((await server.call(deployer, `/api/v1/applications/${names[4] ?? ''}`)).status, 404, 'reading an app it cannot see is not found either');
   assert.equal((await server.call(deployer, `/api/v1/applications/${names[4] ?? ''}/sync`, { method: 'POST', body: '{}' })).status, 404, 'an app it cannot see is not found');
   await f.waitFor(names[0] ?? '', 'synced by the project role', (s) => s.operationState?.phase === 'Succeeded' && s.operationState.operation.initiatedBy.username === 'ci-bot');
 

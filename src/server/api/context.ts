@@ -48,9 +48,9 @@ export function requirePermission(ctx: ApiContext, who: Principal, p: Permission
 export function authorizedApp(ctx: ApiContext, who: Principal, name: string, action: Action): KubeObject {
   const app = findApp(ctx, name);
   const object = `${projectOfApp(app)}/${name}`;
-  if (action !== 'get' && !allowed(who, { resource: 'applications', action: 'get', object }, (p) => ctx.projects.get(ctx.flavor.namespace, p))) {
+  if (!allowed(who, { resource: 'applications', action: 'get', object }, (p) => ctx.projects.get(ctx.flavor.namespace, p))) {
     throw new HttpError(404, `application ${name} not found in namespace ${ctx.flavor.namespace}`);
   }
-  requirePermission(ctx, who, { resource: 'applications', action, object });
+  if (action !== 'get') requirePermission(ctx, who, { resource: 'applications', action, object });
   return app;
 }
