@@ -25,6 +25,11 @@ export class Router {
     return this;
   }
 
+  /** Every registered route as `METHOD pattern`, in the order added (for tests that cover them all). */
+  patterns(): string[] {
+    return this.entries.map((e) => `${e.method} ${e.pattern}`);
+  }
+
   /** The handler for a request, `'method'` when the path exists for other methods, or undefined. */
   match(method: string, pathname: string): Match | 'method' | undefined {
     const parts = pathname.split('/').filter((s) => s !== '');
