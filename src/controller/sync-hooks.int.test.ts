@@ -2,7 +2,7 @@
 // HookSucceeded policy just before a crash, or by hand): the operation neither waits forever nor runs
 // the hook again; with HookSucceeded alone it counts as succeeded, otherwise it fails saying why.
 // And a hook created for the running operation by a controller that died before recording it is
-// adopted, not deleted and created again.
+// adopted, not deleted and created again; one made with generateName is found by its label.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testKube, testNamespace } from '../testing/cluster.js';
@@ -45,4 +45,28 @@ test('a running hook that vanished: succeeded with HookSucceeded alone, failed o
   const after = await kube.get(`/apis/batch/v1/namespaces/${ns}/jobs/migrate`);
   assert.equal(after.metadata?.['uid'], created.metadata?.['uid'], 'the same Job: not deleted and created again');
   assert.equal(after.metadata?.['deletionTimestamp'], undefined);
+});
+
+test('a generateName hook created before a crash is found by its label and adopted; the next operation creates its own', async (t) => {
+  const kube = testKube(t);
+  const ns = await testNamespace(t, kube, 'hookgen');
+  const info = await new Discovery(kube).resourceFor('batch/v1', 'Job');
+  const generated = (): KubeObject => {
+    const base = job(ns);
+    return { ...base, metadata: { generateName: 'migrate-', namespace: ns, annotations: base.metadata?.['annotations'] } };
+  };
+  const d = { object: generated(), info, file: 'hooks/migrate.yaml' };
+  const ctx = { kube, fieldManager: 'fjord', liveOf: () => undefined, operationId: '2026-11-22T04:00:00Z' };
+  const jobs = async (): Promise<string[]> => ((await kube.get(`/apis/batch/v1/namespaces/${ns}/jobs`))['items'] as KubeObject[]).map((j) => j.metadata?.name ?? '').sort();
+
+  const first = await runHook(ctx, 'PostSync', d, undefined);
+  assert.match(first.result.name, /^migrate-/);
+  // The controller died before recording `first`: the restarted one runs the step again with no result.
+  const again = await runHook(ctx, 'PostSync', d, undefined);
+  assert.equal(again.result.name, first.result.name, 'the Job made before the crash is adopted');
+  assert.deepEqual(await jobs(), [first.result.name], 'no second Job');
+  // Another operation runs the hook anew.
+  const next = await runHook({ ...ctx, operationId: '2026-11-22T05:00:00Z' }, 'PostSync', d, undefined);
+  assert.notEqual(next.result.name, first.result.name);
+  assert.equal((await jobs()).length, 2);
 });

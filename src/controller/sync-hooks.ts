@@ -2,6 +2,7 @@
 // that, so a restarted controller never runs it twice), then watched until it completes: a Job or Pod
 // that succeeds lets the sync go on, one that fails fails the operation. Delete policies clean up:
 // BeforeHookCreation removes the previous run first, HookSucceeded/HookFailed remove it afterwards.
+import { createHash } from 'node:crypto';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import { KubeApiError } from '../kube/client.js';
 import type { ResourceInfo } from '../kube/discovery.js';
@@ -24,6 +25,8 @@ export interface HookContext {
 }
 
 export const HOOK_OPERATION_ANNOTATION = 'fjord.dev/hook-operation';
+/** On hooks created with generateName: which operation and hook they are, as a label a list can select. */
+export const HOOK_INSTANCE_LABEL = 'fjord.dev/hook-instance';
 
 function createdFor(obj: KubeObject | undefined): string | undefined {
   return (obj?.metadata?.['annotations'] as Record<string, string> | undefined)?.[HOOK_OPERATION_ANNOTATION];
@@ -47,13 +50,27 @@ async function deleteIfPresent(kube: KubeClient, info: ResourceInfo, obj: { name
   await kube.delete(objectPath(info, obj.name, obj.namespace), 'Background');
 }
 
-async function create(ctx: HookContext, d: DesiredObject): Promise<string> {
+/**
+ * A hook with generateName gets its name from the API server, so a controller killed between the
+ * create and the status write could not find it by name. It carries a label unique to this
+ * operation and hook instead, and a restarted controller looks for that label before creating.
+ */
+async function createGenerated(ctx: HookContext, phase: SyncPhase, d: DesiredObject, body: KubeObject): Promise<string> {
+  const m = body.metadata ?? {};
+  const instance = createHash('sha256').update(`${ctx.operationId}\0${hookKey(phase, d)}`).digest('hex').slice(0, 32);
+  const selector = `${HOOK_INSTANCE_LABEL}=${instance}`;
+  const found = await ctx.kube.request<{ items?: KubeObject[] }>('GET', collectionPath(d.info, m.namespace), { query: { labelSelector: selector } });
+  const adopted = found.items?.find((o) => createdFor(o) === ctx.operationId)?.metadata?.name;
+  if (adopted) return adopted;
+  const labelled = { ...body, metadata: { ...m, labels: { ...(m['labels'] as Record<string, string> | undefined), [HOOK_INSTANCE_LABEL]: instance } } };
+  const created = await ctx.kube.request('POST', collectionPath(d.info, m.namespace), { body: labelled, query: { fieldManager: ctx.fieldManager } });
+  return created.metadata?.name ?? '';
+}
+
+async function create(ctx: HookContext, phase: SyncPhase, d: DesiredObject): Promise<string> {
   const m = d.object.metadata ?? {};
   const body = { ...d.object, metadata: { ...m, annotations: { ...(m['annotations'] as Record<string, string> | undefined), [HOOK_OPERATION_ANNOTATION]: ctx.operationId } } };
-  if (!m.name) {
-    const created = await ctx.kube.request('POST', collectionPath(d.info, m.namespace), { body, query: { fieldManager: ctx.fieldManager } });
-    return created.metadata?.name ?? '';
-  }
+  if (!m.name) return createGenerated(ctx, phase, d, body);
   const existing = ctx.liveOf(d.info, m.namespace, m.name) ?? await ctx.kube.getOrUndefined(objectPath(d.info, m.name, m.namespace));
   // Created for this very operation by a controller that stopped before recording it: adopt it.
   if (createdFor(existing) === ctx.operationId) return m.name;
@@ -82,7 +99,7 @@ function vanished(phase: SyncPhase, d: DesiredObject, previous: ResourceResult):
 export async function runHook(ctx: HookContext, phase: SyncPhase, d: DesiredObject, previous: ResourceResult | undefined): Promise<{ progress: HookProgress; result: ResourceResult }> {
   if (!previous) {
     try {
-      const name = await create(ctx, d);
+      const name = await create(ctx, phase, d);
       return { progress: 'waiting', result: result(phase, d, name, 'Running', `${phase} hook ${describeObject({ ...d.object, metadata: { ...d.object.metadata, name } })} created`) };
     } catch (e) {
       if (e instanceof KubeApiError && e.status === 409) return { progress: 'waiting', result: result(phase, d, d.object.metadata?.name ?? '', undefined, (e as Error).message) };
