@@ -15,8 +15,9 @@ interface CrdVersion { subresources?: { status?: object }; additionalPrinterColu
 interface Crd extends KubeObject { spec: { group: string; versions: CrdVersion[] }; status?: { conditions?: { type: string; status: string }[] } }
 
 const EXPECTED_KINDS = [
-  'AppProject', 'ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'ClusterRoleBinding', 'ConfigMap',
-  'CustomResourceDefinition', 'CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ServiceAccount',
+  'AppProject', 'ClusterRole', 'ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'ClusterRoleBinding', 'ClusterRoleBinding', 'ConfigMap',
+  'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'Namespace', 'Role', 'Role', 'RoleBinding', 'RoleBinding',
+  'ServiceAccount', 'ServiceAccount', 'ServiceAccount',
 ];
 
 async function dryRun(extra: string[]): Promise<KubeObject[]> {
@@ -30,20 +31,22 @@ async function dryRun(extra: string[]): Promise<KubeObject[]> {
 
 function checkManifests(objects: KubeObject[], flavor: ApiFlavor): void {
   assert.deepEqual(objects.map((o) => o.kind).sort(), EXPECTED_KINDS);
-  const crds = objects.filter((o): o is Crd => o.kind === 'CustomResourceDefinition');
+  const allCrds = objects.filter((o): o is Crd => o.kind === 'CustomResourceDefinition');
+  assert.ok(allCrds.some((c) => c.metadata?.name === 'sealedsecrets.bitnami.com'), 'the SealedSecret CRD is printed too');
+  const crds = allCrds.filter((c) => c.metadata?.name !== 'sealedsecrets.bitnami.com');
   assert.deepEqual(crds.map((c) => c.metadata?.name).sort(), [`applications.${flavor.group}`, `appprojects.${flavor.group}`]);
   for (const c of crds) assert.equal(c.spec.group, flavor.group);
   const app = crds.find((c) => c.metadata?.name === `applications.${flavor.group}`)?.spec.versions[0];
   assert.ok(app?.subresources?.status, 'the Application CRD has the status subresource');
   assert.deepEqual(app.additionalPrinterColumns?.map((c) => `${c.name}=${c.jsonPath}`).slice(0, 2), ['Sync Status=.status.sync.status', 'Health Status=.status.health.status']);
   assert.deepEqual(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata?.name), [flavor.namespace]);
-  const namespaced = objects.filter((o) => ['ServiceAccount', 'ConfigMap', 'AppProject'].includes(o.kind ?? ''));
+  const namespaced = objects.filter((o) => ['ServiceAccount', 'ConfigMap', 'AppProject', 'Role', 'RoleBinding'].includes(o.kind ?? ''));
   for (const o of namespaced) assert.equal(o.metadata?.namespace, flavor.namespace, `${o.kind ?? ''}/${o.metadata?.name ?? ''} is in ${flavor.namespace}`);
   assert.equal(objects.find((o) => o.kind === 'ConfigMap')?.metadata?.name, flavor.configMapName);
   const project = objects.find((o) => o.kind === 'AppProject');
   assert.equal(project?.apiVersion, `${flavor.group}/v1alpha1`);
   assert.equal(project.metadata?.name, 'default');
-  const bindings = objects.filter((o) => o.kind === 'ClusterRoleBinding') as (KubeObject & { subjects: { namespace: string }[] })[];
+  const bindings = objects.filter((o) => o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding') as (KubeObject & { subjects: { namespace: string }[] })[];
   for (const b of bindings) assert.deepEqual(b.subjects.map((s) => s.namespace), [flavor.namespace]);
 }
 
@@ -73,9 +76,9 @@ async function versions(kube: ReturnType<typeof testKube>, flavor: ApiFlavor): P
     `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/appprojects.${flavor.group}`,
     `/api/v1/namespaces/${ns}`,
     `/api/v1/namespaces/${ns}/configmaps/${flavor.configMapName}`,
-    `/api/v1/namespaces/${ns}/serviceaccounts/fjord-controller`,
-    `/api/v1/namespaces/${ns}/serviceaccounts/fjord-server`,
-    ...['controller', 'server'].flatMap((role) => [
+    ...['controller', 'server', 'sealed-secrets'].map((role) => `/api/v1/namespaces/${ns}/serviceaccounts/fjord-${role}`),
+    ...['server', 'sealed-secrets'].flatMap((role) => ['roles', 'rolebindings'].map((k) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/${k}/fjord-${role}`)),
+    ...['controller', 'server', 'sealed-secrets'].flatMap((role) => [
       `/apis/rbac.authorization.k8s.io/v1/clusterroles/${clusterScopedName(flavor, role)}`,
       `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${clusterScopedName(flavor, role)}`,
     ]),

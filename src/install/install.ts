@@ -1,5 +1,6 @@
 // `fjord install`: applies the install manifests with server-side apply, waits for the CRDs to be
-// established, and creates the default AppProject. Idempotent.
+// established, creates the default AppProject and, when absent, the SealedSecret CRD (so the
+// sealed-secrets role needs no right to create CRDs). Idempotent.
 import { stringify } from 'yaml';
 import type { ApiFlavor } from '../api/flavor.js';
 import { KubeApiError, type KubeClient, type KubeObject } from '../kube/client.js';
@@ -7,11 +8,12 @@ import { Discovery } from '../kube/discovery.js';
 import { objectPath } from '../kube/paths.js';
 import { waitFor } from '../dev/net.js';
 import { defaultProject, installManifests } from './manifests.js';
+import { ensureSealedSecretCrd, sealedSecretCrd, SEALED_SECRET_CRD_NAME } from '../secrets/sealed/crd.js';
 
 export const INSTALL_FIELD_MANAGER = 'fjord-install';
 
 export function renderInstallYaml(flavor: ApiFlavor): string {
-  return [...installManifests(flavor), defaultProject(flavor)].map((m) => stringify(m)).join('---\n');
+  return [...installManifests(flavor), defaultProject(flavor), sealedSecretCrd()].map((m) => stringify(m)).join('---\n');
 }
 
 async function applyAll(kube: KubeClient, discovery: Discovery, objects: readonly KubeObject[]): Promise<string[]> {
@@ -29,6 +31,14 @@ async function crdEstablished(kube: KubeClient, name: string): Promise<boolean> 
   return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
 }
 
+/** Creates the SealedSecret CRD unless the cluster has one (e.g. Bitnami's, left as it is). */
+async function sealedSecretCrdOnce(kube: KubeClient): Promise<string[]> {
+  const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${SEALED_SECRET_CRD_NAME}`;
+  if (await kube.getOrUndefined(path)) return [];
+  await ensureSealedSecretCrd(kube, INSTALL_FIELD_MANAGER);
+  return [`CustomResourceDefinition/${SEALED_SECRET_CRD_NAME}`];
+}
+
 /** Installs (or updates) Fjord's CRDs, namespace, RBAC and default project; returns what was applied. */
 export async function install(kube: KubeClient, flavor: ApiFlavor): Promise<string[]> {
   const discovery = new Discovery(kube);
@@ -40,6 +50,7 @@ export async function install(kube: KubeClient, flavor: ApiFlavor): Promise<stri
   }
   await discovery.refresh();
   applied.push(...await applyAll(kube, discovery, manifests.filter((m) => m.kind !== 'CustomResourceDefinition')));
+  applied.push(...await sealedSecretCrdOnce(kube));
   const project = defaultProject(flavor);
   const projectPath = `/apis/${flavor.group}/${flavor.version}/namespaces/${flavor.namespace}/appprojects`;
   if (!await kube.getOrUndefined(`${projectPath}/default`)) {
