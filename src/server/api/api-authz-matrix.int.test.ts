@@ -115,7 +115,11 @@ async function runCase(s: Setup, row: Row, caller: Caller, c: Case, token: strin
   if (c.stream) {
     const r = await streamNames(s, token, c.path);
     assert.equal(r.status, c.status, `${label}: ${r.text}`);
-    c.check?.(r.names);
+    try {
+      c.check?.(r.names);
+    } catch (e) {
+      throw new Error(`${label}: ${(e as Error).message}`, { cause: e });
+    }
     return r.text;
   }
   const init: RequestInit = { method: row.method, ...(c.body === undefined ? {} : { body: JSON.stringify(c.body) }) };
@@ -123,9 +127,31 @@ async function runCase(s: Setup, row: Row, caller: Caller, c: Case, token: strin
   const text = await res.text();
   assert.equal(res.status, c.status, `${label}: ${text}`);
   if (c.error) assert.match((JSON.parse(text) as { error: string }).error, c.error, label);
-  if (c.check) c.check(JSON.parse(text));
+  try {
+    c.check?.(JSON.parse(text));
+  } catch (e) {
+    throw new Error(`${label}: ${(e as Error).message}`, { cause: e });
+  }
   if (c.untouched) assert.deepEqual(await snapshot(s.f, c.untouched), before, `${label}: ${c.untouched} was changed by a refused call`);
   return text;
+}
+
+/** The member gets the same answer for another project's Application or project as for one that does not exist. */
+async function checkNoExistenceOracle(s: Setup, rows: readonly Row[]): Promise<number> {
+  const [token = ''] = s.tokens.member;
+  const ghosts = [[s.world.apps.foreign, s.f.appName('authz-ghost')], [s.world.otherProject, s.f.appName('authz-ghost-project')]] as const;
+  let compared = 0;
+  for (const row of rows) {
+    const c = row.cases.memberForeign;
+    const pair = ghosts.find(([real]) => c?.path.includes(`/${real}`));
+    if (!c || !pair) continue;
+    const [real, ghost] = pair;
+    const init = { method: row.method, ...(c.body === undefined ? {} : { body: JSON.stringify(c.body) }) };
+    const [a, b] = await Promise.all([c.path, c.path.replace(`/${real}`, `/${ghost}`)].map(async (p) => { const r = await s.server.call(token, p, init); return { status: r.status, text: (await r.text()).replaceAll(ghost, real) }; }));
+    assert.deepEqual(a, b, `${row.method} ${row.pattern}: another project's object and a missing one answer alike`);
+    compared++;
+  }
+  return compared;
 }
 
 /** What the callers whose calls succeeded actually did. */
@@ -165,17 +191,20 @@ test('every API route answers each caller as its role allows, and no answer leak
   const rows = authzRows(s.world);
   const routes = s.server.api['router'].patterns();
   assert.deepEqual(rows.map((r) => `${r.method} ${r.pattern}`).sort(), [...routes].sort(), 'the table has exactly one row per registered route');
-  const bodies: string[] = [];
+  const bodies: { label: string; text: string }[] = [];
   for (const row of rows) {
     if (row.pattern.startsWith('/api/v1/applications/:name')) assert.ok(row.cases.memberForeign, `${row.pattern}: a row for another project's Application`);
     for (const [caller, c] of Object.entries(row.cases) as [Caller, Case][]) {
-      for (const token of s.tokens[caller]) bodies.push(await runCase(s, row, caller, c, token));
+      for (const token of s.tokens[caller]) bodies.push({ label: `${caller} ${row.method} ${c.path}`, text: await runCase(s, row, caller, c, token) });
     }
   }
+  const oracles = await checkNoExistenceOracle(s, rows);
+  assert.equal(oracles, rows.filter((r) => r.cases.memberForeign && r.pattern.includes(':name')).length, 'every route with a name compared');
   await checkEffects(s);
-  bodies.push(...await runOutside(s));
-  assert.ok(bodies.some((b) => b.includes(`"name":"${s.world.secretName}"`)), 'the scanned answers do show the Secret (masked)');
-  for (const secret of s.secrets) assert.ok(!bodies.some((b) => b.includes(secret)), 'no response carries a Secret value, plain or base64');
+  bodies.push(...(await runOutside(s)).map((text, i) => ({ label: i === 0 ? 'GET /metrics' : `webhook ${i}`, text })));
+  assert.ok(bodies.some((b) => b.text.includes(`"name":"${s.world.secretName}"`)), 'the scanned answers do show the Secret (masked)');
+  const leaks = bodies.filter((b) => s.secrets.some((secret) => b.text.includes(secret))).map((b) => b.label);
+  assert.deepEqual(leaks, [], 'no response carries a Secret value, plain or base64');
   const calls = rows.reduce((n, r) => n + Object.entries(r.cases).reduce((m, [caller]) => m + s.tokens[caller as Caller].length, 0), 0);
   t.diagnostic(`${rows.length} routes, ${calls} calls`);
 });
