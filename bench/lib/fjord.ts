@@ -1,4 +1,4 @@
-// Fjord under test: `fjord run --roles controller` as a child process (from the working tree's
+// Fjord under test: `fjord run --roles controller,server` as a child process (from the working tree's
 // sources through tsx) at its default settings, one Application per app.
 import { join } from 'node:path';
 import { FJORD } from '../../src/api/flavor.js';
@@ -34,46 +34,46 @@ export class FjordUnderTest implements ToolUnderTest {
   readonly name = 'Fjord' as const;
   get settings(): string {
     const extra = this.ctx.fjordRunArgs?.join(' ') ?? '';
-    return `fjord run --roles controller${extra ? ` ${extra}` : ''}, otherwise at its defaults (ls-remote every 3 s, watches for drift, no webhook)`;
+    return `fjord run --roles controller,server${extra ? ` ${extra}` : ''}, otherwise at its defaults (ls-remote every 3 s, watches for drift; the webhook variant posts to its /api/webhook)`;
   }
 
-  private constructor(private readonly ctx: ToolContext, private readonly child: Child, private readonly apps: Informer) {}
+  private constructor(private readonly ctx: ToolContext, private readonly child: Child, private readonly apps: Informer, private readonly http: string | undefined) {}
 
   static async start(ctx: ToolContext): Promise<FjordUnderTest> {
     await install(ctx.kube, FJORD);
     const node = ['--import', 'tsx', ...(ctx.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(ctx.workDir, 'fjord-cpu-prof')}`] : [])];
     const child = Child.start('fjord run', process.execPath, [
-      ...node, join(ctx.root, 'bench', 'fjord-cli.ts'), 'run', '--kubeconfig', ctx.kubeconfig, '--roles', 'controller',
+      ...node, join(ctx.root, 'bench', 'fjord-cli.ts'), 'run', '--kubeconfig', ctx.kubeconfig, '--roles', 'controller,server',
       '--port', '0', '--cache-dir', join(ctx.workDir, 'fjord-cache'), '--log-format', 'json', ...(ctx.fjordRunArgs ?? []),
     ], { logFile: join(ctx.workDir, 'fjord.log'), cwd: ctx.root });
     try {
       await child.waitForLog(/"running"/, 120_000);
       const apps = await startInformer(ctx.kube, APPS);
-      return new FjordUnderTest(ctx, child, apps);
+      return new FjordUnderTest(ctx, child, apps, /"http":"(http:\/\/[^"]+)"/.exec(child.output())?.[1]);
     } catch (e) {
       await child.stop();
       throw e;
     }
   }
 
-  /** The base URL of fjord run's HTTP port, from its "running" log line. */
+  /** The base URL of fjord run's HTTP port, from its "running" log line (read at start: the child keeps only its latest output). */
   httpUrl(): string | undefined {
-    return /"http":"(http:\/\/[^"]+)"/.exec(this.child.output())?.[1];
+    return this.http;
   }
 
   /**
-   * Tells fjord run about a push through `POST /api/webhook` with a generic payload; false when the
-   * endpoint is not there (yet) or refuses it.
+   * Tells fjord run about a push through `POST /api/webhook` with a generic payload; resolves with
+   * why it did not work, or undefined when it did.
    */
-  async webhook(repoURL: string): Promise<boolean> {
+  async webhook(repoURL: string): Promise<string | undefined> {
     const base = this.httpUrl();
-    if (base === undefined) return false;
+    if (base === undefined) return 'fjord run logged no HTTP address';
     try {
       const res = await fetch(`${base}/api/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-fjord-event': 'push' }, body: JSON.stringify({ repository: repoURL, ref: 'refs/heads/main' }) });
-      await res.arrayBuffer();
-      return res.ok;
-    } catch {
-      return false;
+      const text = await res.text();
+      return res.ok ? undefined : `POST ${base}/api/webhook: ${res.status} ${text.slice(0, 300)}`;
+    } catch (e) {
+      return `POST ${base}/api/webhook: ${(e as Error).message}`;
     }
   }
 

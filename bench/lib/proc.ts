@@ -35,17 +35,35 @@ export function procsSample(pids: readonly number[]): ProcSample {
   };
 }
 
-/** apiserver_request_total summed by verb (WATCH counts only finished watches, so it is left out). */
-export async function apiRequestsByVerb(kube: KubeClient): Promise<Record<string, number>> {
+/** apiserver_request_total summed by verb and resource, keyed `VERB resource` (WATCH counts only finished watches, so it is left out). */
+export async function apiRequestsByVerbResource(kube: KubeClient): Promise<Record<string, number>> {
   const text = await kube.request<string>('GET', '/metrics', { headers: { accept: 'text/plain' } });
   const out: Record<string, number> = {};
   for (const line of text.split('\n')) {
     if (!line.startsWith('apiserver_request_total{')) continue;
     const verb = /verb="([A-Z]+)"/.exec(line)?.[1] ?? '?';
+    const resource = /[{,]resource="([^"]*)"/.exec(line)?.[1] ?? '';
+    const subresource = /subresource="([^"]+)"/.exec(line)?.[1];
     const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (verb !== 'WATCH' && Number.isFinite(value)) out[verb] = (out[verb] ?? 0) + value;
+    const key = `${verb} ${resource || '(non-resource)'}${subresource ? `/${subresource}` : ''}`;
+    if (verb !== 'WATCH' && Number.isFinite(value)) out[key] = (out[key] ?? 0) + value;
   }
   return out;
+}
+
+/** Per-`VERB resource` counts summed by verb. */
+export function byVerb(detail: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, v] of Object.entries(detail)) {
+    const verb = key.slice(0, key.indexOf(' '));
+    out[verb] = (out[verb] ?? 0) + v;
+  }
+  return out;
+}
+
+/** apiserver_request_total summed by verb (WATCH left out). */
+export async function apiRequestsByVerb(kube: KubeClient): Promise<Record<string, number>> {
+  return byVerb(await apiRequestsByVerbResource(kube));
 }
 
 /** after − before, per verb, scaled to one minute. */

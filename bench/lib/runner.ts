@@ -109,6 +109,7 @@ async function measureTool(o: BenchOptions, s: Shared, kube: KubeClient, tool: T
     o.log(`${tag} steady state for ${o.steadySeconds} s`);
     const steady = await steadyState(tool, kube, s.git.requests, o.steadySeconds, baseline);
     o.log(`${tag} steady: CPU ${steady.cpuPercent}%, RSS ${steady.rssMiB} MiB, API ${JSON.stringify(steady.apiPerMinute)}/min over idle, git ${steady.gitRequestsPerMinute}/min`);
+    o.log(`${tag} steady: API requests per minute by resource, idle cluster included: ${JSON.stringify(steady.apiPerMinuteByResource)}`);
     const push: (number | null)[] = [];
     for (let i = 0; i < samples.commits; i++) {
       push.push(await pushSample(rig, i, samples.pushTimeoutMs));
@@ -133,8 +134,9 @@ async function measureTool(o: BenchOptions, s: Shared, kube: KubeClient, tool: T
 async function webhookSamples(o: BenchOptions, tool: ToolUnderTest, rig: LatencyRig, commits: number, timeoutMs: number): Promise<(number | null)[] | undefined> {
   if (!(tool instanceof FjordUnderTest)) return undefined;
   const url = await remoteUrl(rig.repo);
-  if (!await tool.webhook(url)) {
-    o.log('[Fjord] POST /api/webhook is not served by fjord run (yet): the webhook variant is not measured');
+  const problem = await tool.webhook(url);
+  if (problem !== undefined) {
+    o.log(`[Fjord] the webhook variant is not measured: ${problem}`);
     return undefined;
   }
   const hooked: LatencyRig = { ...rig, notify: async () => { await tool.webhook(url); } };

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../../src/kube/client.js';
-import { apiRequestsByVerb, perMinute, procsSample } from './proc.js';
+import { apiRequestsByVerb, apiRequestsByVerbResource, byVerb, perMinute, procsSample } from './proc.js';
 import type { ToolUnderTest } from './tool.js';
 import { appFiles } from './workload.js';
 
@@ -52,6 +52,8 @@ export interface SteadyState {
   /** API-server requests per minute by verb while the tool ran, minus the idle cluster's own rate. */
   readonly apiPerMinute: Record<string, number>;
   readonly apiPerMinuteRaw: Record<string, number>;
+  /** The raw rate by `VERB resource` (the idle cluster's own requests included), to tell who asks what. */
+  readonly apiPerMinuteByResource: Record<string, number>;
   readonly gitRequestsPerMinute: number;
 }
 
@@ -66,7 +68,10 @@ export async function steadyState(tool: ToolUnderTest, kube: KubeClient, git: { 
   const p0 = procsSample(tool.pids());
   const g0 = git.count;
   const t0 = performance.now();
-  const raw = await apiRate(kube, seconds);
+  const before = await apiRequestsByVerbResource(kube);
+  await sleep(seconds * 1000);
+  const detail = perMinute(before, await apiRequestsByVerbResource(kube), seconds);
+  const raw = byVerb(detail);
   const elapsed = (performance.now() - t0) / 1000;
   const p1 = procsSample(tool.pids());
   const excess: Record<string, number> = {};
@@ -76,7 +81,7 @@ export async function steadyState(tool: ToolUnderTest, kube: KubeClient, git: { 
   }
   return {
     seconds: Math.round(elapsed), cpuPercent: Number((((p1.cpuSeconds - p0.cpuSeconds) / elapsed) * 100).toFixed(2)), rssMiB: Math.round(p1.rssMiB),
-    apiPerMinute: excess, apiPerMinuteRaw: raw, gitRequestsPerMinute: Math.round(((git.count - g0) * 60) / elapsed),
+    apiPerMinute: excess, apiPerMinuteRaw: raw, apiPerMinuteByResource: detail, gitRequestsPerMinute: Math.round(((git.count - g0) * 60) / elapsed),
   };
 }
 
