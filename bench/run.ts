@@ -2,7 +2,7 @@
 // (issue 6). Prints the table of targets beside measurements, writes bench/results/<timestamp>.json
 // and PNG plots next to it; with --docs also docs/benchmarks.md and docs/bench/*.png.
 //   npm run bench -- [--quick] [--apps N] [--resources M] [--commits N] [--drifts N] [--steady S]
-//                    [--no-flux] [--no-floor] [--flux-commits N] [--flux-drifts N]
+//                    [--replicas N] [--no-flux] [--no-floor] [--flux-commits N] [--flux-drifts N]
 //                    [--flux-source-interval 1m] [--flux-kustomization-interval 10m] [--cpu-prof] [--docs]
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { markdownTable, textTable } from './lib/stats.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-const FLAGS = ['--report', '--fjord-run-args', '--apps', '--resources', '--commits', '--drifts', '--steady', '--flux-commits', '--flux-drifts', '--floor-parallel', '--flux-source-interval', '--flux-kustomization-interval', '--cold-timeout'] as const;
+const FLAGS = ['--report', '--fjord-run-args', '--replicas', '--apps', '--resources', '--commits', '--drifts', '--steady', '--flux-commits', '--flux-drifts', '--floor-parallel', '--flux-source-interval', '--flux-kustomization-interval', '--cold-timeout'] as const;
 const SWITCHES = ['--quick', '--no-flux', '--no-fjord', '--no-floor', '--cpu-prof', '--docs'] as const;
 
 function usage(problem: string): Error {
@@ -44,10 +44,31 @@ export function parseArgs(argv: readonly string[], log: (l: string) => void): Be
     steadySeconds: int('--steady', 120, 15, 5, 3600), floor: !on.has('--no-floor'), floorParallel: int('--floor-parallel', 8, 4, 1, 64),
     flux: !on.has('--no-flux'), fjord: !on.has('--no-fjord'), fluxCommits: int('--flux-commits', 10, 2), fluxDrifts: int('--flux-drifts', 3, 1),
     fluxSettings: { sourceInterval: values.get('--flux-source-interval') ?? '1m', kustomizationInterval: values.get('--flux-kustomization-interval') ?? '10m' },
-    clusterName: 'bench', freshClusterPerPhase: true, cpuProfile: on.has('--cpu-prof'), coldTimeoutMs: int('--cold-timeout', 1200, 300, 10) * 1000,
+    replicas: int('--replicas', 1, 1, 1, 8), clusterName: 'bench', freshClusterPerPhase: true, cpuProfile: on.has('--cpu-prof'), coldTimeoutMs: int('--cold-timeout', 1200, 300, 10) * 1000,
     ...(values.has('--fjord-run-args') ? { fjordRunArgs: (values.get('--fjord-run-args') ?? '').split(' ').filter((a) => a !== '') } : {}),
     root: ROOT, logDir: '', log, docs: on.has('--docs'), ...(values.has('--report') ? { report: values.get('--report') ?? '' } : {}),
   };
+}
+
+const README_START = '<!-- bench:start (written by npm run bench -- --docs) -->';
+const README_END = '<!-- bench:end -->';
+
+/** Replaces the README's benchmark section (between its markers) with the latest table and plots. */
+function updateReadme(o: BenchOptions, p: Pick<Page, 'table' | 'pictures' | 'm' | 'stamp'>): void {
+  const file = join(ROOT, 'README.md');
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf(README_START);
+  const end = text.indexOf(README_END);
+  if (start < 0 || end < start) throw new Error(`README.md: the markers ${README_START} … ${README_END} are missing; add them where the table belongs`);
+  const section = [
+    README_START,
+    `Latest \`npm run bench\` (${p.stamp} UTC, ${o.apps} apps × ${o.resources} resources) on ${p.m.nproc} CPUs (${p.m.cpuModel}), ${p.m.memoryGiB} GiB RAM,`,
+    `Node ${p.m.node}; the control plane shares those CPUs. How each figure is taken, the findings and the misses: [docs/benchmarks.md](docs/benchmarks.md).`,
+    '', p.table, '',
+    ...p.pictures.map((pic) => `![${pic.caption}](docs/bench/${pic.file})`),
+    README_END,
+  ].join('\n');
+  writeFileSync(file, text.slice(0, start) + section + text.slice(end + README_END.length));
 }
 
 function codeVersion(): { head: string; modified: string[] } {
@@ -78,6 +99,8 @@ How each figure is taken:
   server: one with N directories of M resources (a Deployment scaled to 0, a ServiceAccount, ConfigMaps),
   one with the latency app (10 ConfigMaps + 10 Deployments) that scenarios 1 and 2 change.
 - Push-to-applied: from \`git push\` returning to the new ConfigMap value arriving on the benchmark's own watch.
+  With polling, each push starts at a random moment within the tool's poll interval (as real pushes do);
+  the webhook variant posts Fjord's generic webhook right after the push.
   Drift-to-reverted: from a manual scale/edit/delete returning to the object back at Git's state.
 - Cold start: from the first create of N Applications (Flux: N GitRepositories + N Kustomizations) to all
   of them applied and healthy at the commit. CPU seconds and peak RSS (VmHWM) are read from /proc of the
@@ -138,7 +161,8 @@ async function main(): Promise<void> {
     for (const p of pictures) copyFileSync(join(resultsDir, p.file), join(ROOT, 'docs', 'bench', p.file));
     const settings = [run.fjord ? `Fjord: ${run.fjord.settings}.` : '', run.flux ? `Flux: ${run.flux.settings}.` : '', ...(sources.length > 1 ? [`Combined from separate runs: ${sources.join('; ')}.`] : [])].filter((x) => x !== '');
     writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), docsPage(o, { hasFlux: run.flux !== undefined, table: markdownTable(table), pictures, m: machine(), stamp: startedAt.slice(0, 16).replace('T', ' '), settings, errors: run.errors }));
-    process.stdout.write('docs/benchmarks.md and docs/bench/*.png updated\n');
+    updateReadme(o, { table: markdownTable(table), pictures, m: machine(), stamp: startedAt.slice(0, 16).replace('T', ' ') });
+    process.stdout.write('docs/benchmarks.md, docs/bench/*.png and the table in README.md updated\n');
   }
   if (run.errors.length > 0) process.exitCode = 1;
 }

@@ -1,5 +1,6 @@
 // Fjord under test: `fjord run --roles controller,server` as a child process (from the working tree's
 // sources through tsx) at its default settings, one Application per app.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FJORD } from '../../src/api/flavor.js';
 import { install } from '../../src/install/install.js';
@@ -30,28 +31,45 @@ function application(name: string, repoURL: string, path: string, namespace: str
   };
 }
 
+function profileDir(ctx: ToolContext, suffix: string): string {
+  const dir = join(ctx.workDir, `fjord-cpu-prof${suffix}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 export class FjordUnderTest implements ToolUnderTest {
   readonly name = 'Fjord' as const;
+  /** fjord run's default --poll-interval. */
+  readonly pollIntervalMs = 3000;
   get settings(): string {
     const extra = this.ctx.fjordRunArgs?.join(' ') ?? '';
-    return `fjord run --roles controller,server${extra ? ` ${extra}` : ''}, otherwise at its defaults (ls-remote every 3 s, watches for drift; the webhook variant posts to its /api/webhook)`;
+    const replicas = this.children.length > 1 ? `${this.children.length} replicas (sharded on Leases) of ` : '';
+    return `${replicas}fjord run --roles controller,server${extra ? ` ${extra}` : ''}, otherwise at its defaults (ls-remote every 3 s, watches for drift; the webhook variant posts to its /api/webhook)`;
   }
 
-  private constructor(private readonly ctx: ToolContext, private readonly child: Child, private readonly apps: Informer, private readonly http: string | undefined) {}
+  private constructor(private readonly ctx: ToolContext, private readonly children: Child[], private readonly apps: Informer, private readonly http: string | undefined) {}
 
+  private static spawn(ctx: ToolContext, replica: number, replicas: number): Child {
+    const suffix = replicas > 1 ? `-${replica}` : '';
+    const node = ['--import', 'tsx', ...(ctx.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(ctx, suffix)}`] : [])];
+    return Child.start(`fjord run${suffix}`, process.execPath, [
+      ...node, join(ctx.root, 'bench', 'fjord-cli.ts'), 'run', '--kubeconfig', ctx.kubeconfig, '--roles', 'controller,server',
+      '--port', '0', '--cache-dir', join(ctx.workDir, `fjord-cache${suffix}`), '--log-format', 'json',
+      ...(replicas > 1 ? ['--replica-id', `bench${suffix}`] : []), ...(ctx.fjordRunArgs ?? []),
+    ], { logFile: join(ctx.workDir, `fjord${suffix}.log`), cwd: ctx.root, ...(ctx.cpuProfile ? { env: { FJORD_BENCH_PROFILE_DIR: profileDir(ctx, suffix) } } : {}) });
+  }
+
+  /** Starts `ctx.replicas` (default 1) fjord run processes; with more than one they shard the Applications. */
   static async start(ctx: ToolContext): Promise<FjordUnderTest> {
     await install(ctx.kube, FJORD);
-    const node = ['--import', 'tsx', ...(ctx.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(ctx.workDir, 'fjord-cpu-prof')}`] : [])];
-    const child = Child.start('fjord run', process.execPath, [
-      ...node, join(ctx.root, 'bench', 'fjord-cli.ts'), 'run', '--kubeconfig', ctx.kubeconfig, '--roles', 'controller,server',
-      '--port', '0', '--cache-dir', join(ctx.workDir, 'fjord-cache'), '--log-format', 'json', ...(ctx.fjordRunArgs ?? []),
-    ], { logFile: join(ctx.workDir, 'fjord.log'), cwd: ctx.root });
+    const replicas = ctx.replicas ?? 1;
+    const children = Array.from({ length: replicas }, (_, i) => FjordUnderTest.spawn(ctx, i, replicas));
     try {
-      await child.waitForLog(/"running"/, 120_000);
+      await Promise.all(children.map((c) => c.waitForLog(/"running"/, 120_000)));
       const apps = await startInformer(ctx.kube, APPS);
-      return new FjordUnderTest(ctx, child, apps, /"http":"(http:\/\/[^"]+)"/.exec(child.output())?.[1]);
+      return new FjordUnderTest(ctx, children, apps, /"http":"(http:\/\/[^"]+)"/.exec(children[0]?.output() ?? '')?.[1]);
     } catch (e) {
-      await child.stop();
+      await Promise.all(children.map((c) => c.stop()));
       throw e;
     }
   }
@@ -77,8 +95,14 @@ export class FjordUnderTest implements ToolUnderTest {
     }
   }
 
+  /** With --cpu-prof: starts, or stops and writes, a profile of a window of the run (window-N.cpuprofile beside the whole-run profile). */
+  toggleProfileWindow(): void {
+    if (!this.ctx.cpuProfile) return;
+    for (const c of this.children) process.kill(c.pid, 'SIGUSR2');
+  }
+
   pids(): number[] {
-    return [this.child.pid];
+    return this.children.map((c) => c.pid);
   }
 
   async createApps(n: number, repoURL: string): Promise<void> {
@@ -100,6 +124,6 @@ export class FjordUnderTest implements ToolUnderTest {
 
   async stop(): Promise<void> {
     await this.apps.stop();
-    await this.child.stop();
+    await Promise.all(this.children.map((c) => c.stop()));
   }
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { KubeObject } from '../../src/kube/client.js';
 import type { Informer } from '../../src/kube/watch.js';
 import { freePorts, LOOPBACK } from '../../src/dev/net.js';
+import { parseDuration } from '../../src/controller/config.js';
 import { Child } from './child.js';
 import { APPS_NS, LATENCY_NS, appName, appPath } from './workload.js';
 import { createAll, startInformer, type ToolContext, type ToolUnderTest } from './tool.js';
@@ -54,8 +55,10 @@ function kustomization(name: string, path: string, namespace: string, interval: 
 export class FluxUnderTest implements ToolUnderTest {
   readonly name = 'Flux' as const;
   readonly settings: string;
+  readonly pollIntervalMs: number;
 
   private constructor(private readonly ctx: ToolContext, private readonly flux: FluxSettings, private readonly children: Child[], private readonly ks: Informer) {
+    this.pollIntervalMs = parseDuration(flux.sourceInterval) ?? 60_000;
     this.settings = `source-controller v1.9.6 and kustomize-controller v1.9.5 at their default concurrency; GitRepository interval ${flux.sourceInterval}, Kustomization interval ${flux.kustomizationInterval}, wait: true, prune: true`;
   }
 

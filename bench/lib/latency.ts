@@ -20,6 +20,14 @@ export interface LatencyRig {
   readonly notify?: () => Promise<void>;
 }
 
+/**
+ * Pushes of a polling sample start at a random moment within the poll interval: a push right after
+ * the previous sample was applied would always land just after a poll and measure the worst case.
+ */
+function spreadMs(rig: LatencyRig): number {
+  return rig.notify ? 0 : Math.random() * rig.tool.pollIntervalMs;
+}
+
 export interface DriftSample { readonly kind: DriftKind; readonly object: string; readonly ms: number | null }
 type DriftKind = 'scale' | 'edit' | 'delete';
 
@@ -38,6 +46,7 @@ export async function pushSample(rig: LatencyRig, i: number, timeoutMs: number):
   const value = `commit-${i + 1}-${Math.random().toString(36).slice(2, 8)}`;
   rig.repo.write({ [`latency/${name}.yaml`]: configMapYaml(name, value) });
   const sha = await rig.repo.commit(`${name}: ${value}`);
+  await sleep(spreadMs(rig));
   const mark = rig.watch.mark();
   await rig.repo.push();
   const pushed = performance.now();

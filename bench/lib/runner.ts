@@ -34,6 +34,8 @@ export interface BenchOptions {
   readonly freshClusterPerPhase: boolean;
   readonly cpuProfile: boolean;
   readonly fjordRunArgs?: readonly string[];
+  /** `fjord run` replicas sharing the Applications (default 1). */
+  readonly replicas?: number;
   readonly coldTimeoutMs: number;
   readonly root: string;
   /** Where each phase's logs (and CPU profiles) are kept. */
@@ -107,7 +109,9 @@ async function measureTool(o: BenchOptions, s: Shared, kube: KubeClient, tool: T
     const notes = [`the latency app, created after the cold start, was ${settled ? '' : 'NOT '}ready after ${((performance.now() - settleStart) / 1000).toFixed(1)} s`];
     o.log(`${tag} ${notes[0] ?? ''}`);
     o.log(`${tag} steady state for ${o.steadySeconds} s`);
+    if (tool instanceof FjordUnderTest) tool.toggleProfileWindow();
     const steady = await steadyState(tool, kube, s.git.requests, o.steadySeconds, baseline);
+    if (tool instanceof FjordUnderTest) tool.toggleProfileWindow();
     o.log(`${tag} steady: CPU ${steady.cpuPercent}%, RSS ${steady.rssMiB} MiB, API ${JSON.stringify(steady.apiPerMinute)}/min over idle, git ${steady.gitRequestsPerMinute}/min`);
     o.log(`${tag} steady: API requests per minute by resource, idle cluster included: ${JSON.stringify(steady.apiPerMinuteByResource)}`);
     const push: (number | null)[] = [];
@@ -180,7 +184,7 @@ async function toolPhase(o: BenchOptions, s: Shared, which: 'fjord' | 'flux'): P
     const baselineS = Math.min(30, Math.max(5, Math.round(o.steadySeconds / 2)));
     o.log(`[${which}] idle cluster API request rate over ${baselineS} s (baseline)`);
     const baseline = await apiRate(kube, baselineS);
-    const ctx: ToolContext = { kube, kubeconfig, root: o.root, workDir, cpuProfile: o.cpuProfile, ...(o.fjordRunArgs ? { fjordRunArgs: o.fjordRunArgs } : {}) };
+    const ctx: ToolContext = { kube, kubeconfig, root: o.root, workDir, cpuProfile: o.cpuProfile, ...(o.fjordRunArgs ? { fjordRunArgs: o.fjordRunArgs } : {}), ...(o.replicas !== undefined ? { replicas: o.replicas } : {}) };
     const tool = which === 'fjord' ? await FjordUnderTest.start(ctx) : await FluxUnderTest.start(ctx, buildFlux(o.root), o.fluxSettings);
     try {
       return which === 'fjord'

@@ -13,12 +13,16 @@ export interface ToolContext {
   readonly cpuProfile: boolean;
   /** Extra arguments for `fjord run` (e.g. "--lease-duration 10m"). */
   readonly fjordRunArgs?: readonly string[];
+  /** How many `fjord run` replicas share the Applications (default 1); Fjord only. */
+  readonly replicas?: number;
 }
 
 export interface ToolUnderTest {
   readonly name: 'Fjord' | 'Flux';
   /** A sentence on the settings used (printed with the results). */
   readonly settings: string;
+  /** How often the tool asks Git for new commits; polling samples push at a random moment within it. */
+  readonly pollIntervalMs: number;
   pids(): number[];
   /** Creates the N apps of the configuration repository (all at once); resolves when created. */
   createApps(n: number, repoURL: string): Promise<void>;
