@@ -22,24 +22,53 @@ type RenderEntry = { rendered: readonly RenderedObject[]; sourceType: SourceResu
 /** How long a render error is reused: long enough that a bad commit costs one render a minute, short enough to retry a timeout. */
 export const RENDER_ERROR_TTL_MS = 60_000;
 
+/**
+ * Renders by commit + path + options, least recently used first out. Bounded by the number of
+ * rendered objects it holds, not of entries: every Application has its own entry (the options name
+ * the app), and a bound below the number of Applications would make the periodic reconcile of all
+ * of them miss in turn and render everything again.
+ */
 export class RenderCache {
   private readonly entries = new Map<string, RenderEntry>();
-  constructor(private readonly max = 500) {}
+  private objects = 0;
+  constructor(private readonly maxObjects = 50_000) {}
+
+  private static weight(e: RenderEntry): number {
+    return 'error' in e ? 1 : Math.max(1, e.rendered.length);
+  }
 
   get(key: string): RenderEntry | undefined {
     const hit = this.entries.get(key);
-    if (hit && 'error' in hit && Date.now() - hit.at > RENDER_ERROR_TTL_MS) { this.entries.delete(key); return undefined; }
+    if (hit && 'error' in hit && Date.now() - hit.at > RENDER_ERROR_TTL_MS) { this.delete(key); return undefined; }
     if (hit) { this.entries.delete(key); this.entries.set(key, hit); }
     return hit;
   }
 
   set(key: string, value: RenderEntry): void {
-    if (this.entries.size >= this.max) { const oldest = this.entries.keys().next().value; if (oldest !== undefined) this.entries.delete(oldest); }
+    this.delete(key);
     this.entries.set(key, value);
+    this.objects += RenderCache.weight(value);
+    for (const oldest of this.entries.keys()) {
+      if (this.objects <= this.maxObjects || oldest === key) break;
+      this.delete(oldest);
+    }
+  }
+
+  /** How many rendered objects the cache holds (for tests and metrics). */
+  get size(): number {
+    return this.objects;
   }
 
   clear(): void {
     this.entries.clear();
+    this.objects = 0;
+  }
+
+  private delete(key: string): void {
+    const old = this.entries.get(key);
+    if (!old) return;
+    this.entries.delete(key);
+    this.objects -= RenderCache.weight(old);
   }
 }
 
