@@ -19,7 +19,7 @@ export interface Comparison {
   readonly desired?: DesiredObject;
   readonly live?: KubeObject;
   readonly status: 'Synced' | 'OutOfSync';
-  /** The API server's prediction of live after applying desired (absent when live does not exist). */
+  /** The API server's prediction of live after applying desired, without status and server-owned metadata (absent when live does not exist). */
   readonly predicted?: KubeObject;
   readonly error?: string;
 }
@@ -38,14 +38,26 @@ export class DryRunCache {
   }
 }
 
+/** Live objects come from the watch cache and are never mutated, so each one's compared content is hashed once. */
+const liveHashes = new WeakMap<KubeObject, string>();
+
+function liveHash(live: KubeObject): string {
+  let h = liveHashes.get(live);
+  if (h === undefined) {
+    h = createHash('sha256').update(JSON.stringify(normalizeForCompare(live))).digest('hex');
+    liveHashes.set(live, h);
+  }
+  return h;
+}
+
 function cacheKey(desired: KubeObject, live: KubeObject): string {
-  const h = createHash('sha256').update(JSON.stringify(desired)).update('\0').update(JSON.stringify(normalizeForCompare(live))).digest('hex');
+  const h = createHash('sha256').update(JSON.stringify(desired)).update('\0').update(liveHash(live)).digest('hex');
   return `${String(live.metadata?.['uid'])}#${h}`;
 }
 
 /** Records an object as a sync just stored it as the prediction for applying `desired` to it again. */
 export function rememberApplied(cache: DryRunCache, desired: KubeObject, applied: KubeObject): void {
-  if (applied.metadata?.['uid']) cache.set(cacheKey(desired, applied), applied);
+  if (applied.metadata?.['uid']) cache.set(cacheKey(desired, applied), normalizeForCompare(applied));
 }
 
 export interface CompareContext {
@@ -76,8 +88,10 @@ async function predict(ctx: CompareContext, d: DesiredObject, live: KubeObject):
       body: d.object, contentType: 'application/apply-patch+yaml',
       query: { fieldManager: ctx.fieldManager, force: true, dryRun: 'All', fieldValidation },
     });
-  ctx.cache.set(key, predicted);
-  return predicted;
+  // Kept as compared (no managedFields, no status): smaller, and all any reader looks at.
+  const kept = normalizeForCompare(predicted);
+  ctx.cache.set(key, kept);
+  return kept;
 }
 
 export function differs(predicted: KubeObject, live: KubeObject, ignore: readonly IgnoreDifference[]): boolean {

@@ -100,7 +100,19 @@ function stripGitSuffix(path: string): string {
 }
 
 /** The canonical key of a repository: `git@Host:org/repo.git/` and `ssh://git@host/org/repo` are one key. */
+const normalized = new Map<string, string>();
+
+/** Memoised: the poller asks this for every Application on every tick. */
 export function normalizeRepoUrl(url: string): string {
+  const known = normalized.get(url);
+  if (known !== undefined) return known;
+  const value = normalizeUncached(url);
+  if (normalized.size >= 10_000) normalized.clear();
+  normalized.set(url, value);
+  return value;
+}
+
+function normalizeUncached(url: string): string {
   const p = parseRepoUrl(url.trim());
   if (!p) return stripGitSuffix(url.trim());
   const path = stripGitSuffix(p.path);
