@@ -97,7 +97,7 @@ test('no password, token or key in any argv: GIT_TRACE lists every command git r
   await cache.checkout(g.ssh.url('org/locked.git'), sha, sshCreds(g));
   await cache.resolveRevision(g.https.url('org/locked.git'), 'main', { ...g.auth, insecure: true });
   const log = readFileSync(trace, 'utf8');
-  assert.match(log, /trace: built-in: git ls-remote -- http/);
+  assert.match(log, /trace: built-in: git fetch .* -- http/, 'ls-remote of http(s) runs in process; fetch still runs git');
   assert.match(log, /trace: built-in: git fetch .* -- git@/);
   assert.match(log, /run_command: .*ssh/, 'the ssh command line is traced too');
   assert.match(log, /askpass/, 'git asked the askpass helper');

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { prepareGitAuth, writeAskpassScript, type RepoCredentials } from './credentials.js';
 import { GitRunner } from './git-cli.js';
 import { KeyedLock } from './keyed-lock.js';
+import { LsRefsHttp } from './ls-refs-http.js';
 import { FULL_SHA, parseLsRemote, resolveFromRefs, SHORT_SHA } from './refs.js';
 import { gitFacingUrl, normalizeRepoUrl, parseRepoUrl, redactUrl, validateRepoUrl, type ParsedRepoUrl } from './repo-url.js';
 import { gitFailure, SourceError } from './source-error.js';
@@ -59,6 +60,8 @@ export class RepoCache {
   private readonly root: string;
   private readonly allowFileUrls: boolean;
   private readonly git: GitRunner;
+  /** ls-remote of http(s) repositories in process (protocol v2 ls-refs), without a git process. */
+  private readonly http: LsRefsHttp;
   private readonly lock = new KeyedLock();
   private readonly askpass: string;
   private readonly tmpRoot: string;
@@ -81,11 +84,14 @@ export class RepoCache {
       timeoutMs: opts.timeoutMs ?? 90_000,
       ...(opts.traceFile !== undefined ? { traceFile: opts.traceFile } : {}),
     });
+    this.http = new LsRefsHttp({ timeoutMs: opts.timeoutMs ?? 90_000, ...(opts.onRemote ? { onRemote: opts.onRemote } : {}) });
   }
 
   /** Ref name ('HEAD', 'refs/heads/main', 'refs/tags/v1' peeled to its commit) → sha, from one ls-remote. */
   async lsRemote(url: string, creds: RepoCredentials = {}): Promise<Map<string, string>> {
     const target = this.target(url);
+    const inProcess = await this.http.lsRemote(target.url, creds);
+    if (inProcess) return inProcess;
     const out = await this.remote(target, creds, 'ls-remote', ['ls-remote', '--', target.gitUrl], this.tmpRoot);
     return parseLsRemote(out);
   }
