@@ -58,6 +58,15 @@ async function cliRefs(g: GitFixture, url: string): Promise<Map<string, string>>
   return parseLsRemote(await git(['ls-remote', '--', url], tmpdir(), g.clientEnv));
 }
 
+/** A loopback port nothing listens on any more. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+  return typeof addr === 'object' && addr ? addr.port : 0;
+}
+
 async function assertFails(p: Promise<unknown>, reason: SourceFailure, secrets: readonly string[]): Promise<void> {
   await assert.rejects(p, (err: unknown) => {
     assert.ok(err instanceof SourceError, String(err));
@@ -99,7 +108,7 @@ test('basic auth: right credentials (given or in the URL) work; wrong or none is
   assert.doesNotMatch(gitLog(trace), /ls-remote/, 'answered in process, errors included');
 });
 
-test('HTTPS: the extra CA or insecure works; an untrusted CA is "tls"; a missing repository is "repo-not-found"', async (t) => {
+test('HTTPS: the extra CA or insecure works; an untrusted CA is "tls"; a missing repository or a stopped server say so', async (t) => {
   const { g, cache, trace, main } = await setup(t);
   const url = g.https.url('org/app.git');
   const basic = { username: g.auth.username, password: g.auth.password };
@@ -112,6 +121,7 @@ test('HTTPS: the extra CA or insecure works; an untrusted CA is "tls"; a missing
     assert.match(err.message, /^git ls-remote http:\/\/\S+\/org\/missing\.git: repository not found/);
     return true;
   });
+  await assertFails(cache.lsRemote(`http://127.0.0.1:${await closedPort()}/org/app.git`), 'unreachable', []);
   assert.doesNotMatch(gitLog(trace), /ls-remote/);
 });
 

@@ -34,6 +34,7 @@ const SERVICE = 'git-upload-pack';
 const INFO_REFS_TAIL = `/info/refs?service=${SERVICE}`;
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REMEMBERED = 1_000;
 const PROXY_VARS = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy'];
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -125,6 +126,8 @@ export interface LsRefsHttpOptions {
   /** Where proxy variables are looked up (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
 }
+
+interface Answer { readonly status: number; readonly type: string; readonly data: Buffer; readonly location?: string }
 
 interface Call {
   readonly url: string;
@@ -226,37 +229,39 @@ export class LsRefsHttp {
   }
 
   /** One request; a 401 without credentials sent is retried with them (as git does), 401/403 then is "auth". */
-  private async send(call: Call, method: 'GET' | 'POST', url: string, body?: Buffer): Promise<{ status: number; type: string; data: Buffer; location?: string }> {
+  private async send(call: Call, method: 'GET' | 'POST', url: string, body?: Buffer): Promise<Answer> {
     const withAuth = call.authorization !== undefined && this.needsAuth.has(call.key);
     const res = await this.request(call, method, url, withAuth, body);
-    if (res.statusCode === 401 && !withAuth && call.authorization !== undefined) {
-      await res.body.dump();
+    if (res.status === 401 && !withAuth && call.authorization !== undefined) {
       this.remember(call.key);
       return this.send(call, method, url, body);
     }
-    if (res.statusCode === 401 || res.statusCode === 403) {
-      await res.body.dump();
+    if (res.status === 401 || res.status === 403) {
       const why = call.authorization === undefined ? 'no credentials given' : 'the credentials were refused';
-      throw failure(call, 'auth', 'authentication failed', `HTTP ${res.statusCode} from ${redactUrl(url)}: ${why}`);
+      throw failure(call, 'auth', 'authentication failed', `HTTP ${res.status} from ${redactUrl(url)}: ${why}`);
     }
-    const location = method === 'GET' && [301, 302, 303, 307, 308].includes(res.statusCode) ? header(res, 'location') : undefined;
-    if (header(res, 'content-encoding') !== undefined) throw new LsRefsFallback('encoded response');
-    const data = location === undefined && res.statusCode === 200 ? await readBody(res) : (await res.body.dump(), Buffer.alloc(0));
-    return { status: res.statusCode, type: header(res, 'content-type') ?? '', data, ...(location !== undefined ? { location } : {}) };
+    return res;
   }
 
-  private async request(call: Call, method: 'GET' | 'POST', url: string, withAuth: boolean, body?: Buffer): Promise<Dispatcher.ResponseData> {
+  /** Sends and reads the answer (the body only of a 200); transport errors become SourceErrors or a fallback. */
+  private async request(call: Call, method: 'GET' | 'POST', url: string, withAuth: boolean, body?: Buffer): Promise<Answer> {
     const headers: Record<string, string> = {
       'git-protocol': 'version=2', 'user-agent': 'git/2.0 (fjord)', pragma: 'no-cache', 'cache-control': 'no-cache',
       ...(withAuth && call.authorization !== undefined ? { authorization: call.authorization } : {}),
       ...(body ? { 'content-type': `application/x-${SERVICE}-request`, accept: `application/x-${SERVICE}-result` } : {}),
     };
     try {
-      return await request(url, {
+      const res = await request(url, {
         method, headers, body: body ?? null, dispatcher: call.dispatcher, signal: call.signal,
         headersTimeout: this.opts.timeoutMs, bodyTimeout: this.opts.timeoutMs,
       });
+      const location = method === 'GET' && REDIRECTS.has(res.statusCode) ? header(res, 'location') : undefined;
+      const encoded = header(res, 'content-encoding') !== undefined;
+      const data = res.statusCode === 200 && !encoded ? await readBody(res) : (await res.body.dump(), Buffer.alloc(0));
+      if (encoded) throw new LsRefsFallback('encoded response');
+      return { status: res.statusCode, type: header(res, 'content-type') ?? '', data, ...(location !== undefined ? { location } : {}) };
     } catch (err) {
+      if (err instanceof LsRefsFallback) throw err;
       throw this.transportFailure(call, err);
     }
   }
