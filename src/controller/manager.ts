@@ -150,7 +150,30 @@ export class ControllerManager {
    */
   async repositoryPushed(repoUrl: string, appKeys: readonly string[]): Promise<void> {
     await this.poller.pollRepository(repoUrl);
-    for (const key of appKeys) this.queue.add(key);
+    const others: string[] = [];
+    for (const key of appKeys) {
+      if (this.holder.shard === undefined || this.holder.shard.owns(key)) this.queue.add(key);
+      else others.push(key);
+    }
+    for (let i = 0; i < others.length; i += 20) await Promise.all(others.slice(i, i + 20).map((key) => this.forwardRefresh(key)));
+  }
+
+  /**
+   * The push concerns an Application another replica owns: the refresh annotation wakes it there,
+   * and makes it ask the repository instead of waiting for its own next poll. Not set again while
+   * one is pending, so a flood of webhooks costs one patch per Application.
+   */
+  private async forwardRefresh(key: string): Promise<void> {
+    const [namespace = '', name = ''] = key.split('/');
+    const app = this.deps.apps.get(namespace, name);
+    const annotation = this.deps.flavor.refreshAnnotation;
+    if (!app || (app.metadata?.['annotations'] as Record<string, string> | undefined)?.[annotation] !== undefined) return;
+    const path = `/apis/${this.deps.flavor.group}/${this.deps.flavor.version}/namespaces/${namespace}/applications/${name}`;
+    try {
+      await this.deps.kube.request('PATCH', path, { body: { metadata: { annotations: { [annotation]: 'normal' } } }, contentType: 'application/merge-patch+json' });
+    } catch (e) {
+      this.deps.log.warn('could not pass a webhook on to the replica that owns the Application', { app: key, error: (e as Error).message });
+    }
   }
 
   /** Applications waiting for a worker. */

@@ -1,7 +1,7 @@
 // The refresh annotation (`fjord.dev/refresh` or, in compat mode, `argocd.argoproj.io/refresh`), as
-// `argocd app get --refresh|--hard-refresh` sets it: `normal` re-reads Git now; `hard` also drops
-// cached renders and asks the repository itself instead of trusting the last poll. The annotation is
-// removed once seen.
+// `argocd app get --refresh|--hard-refresh` sets it: `normal` asks the repository itself now instead
+// of trusting the last poll; `hard` also drops cached renders. The annotation is removed once seen.
+// A replica that receives a webhook for an Application another replica owns sets `normal` on it.
 import type { KubeObject } from '../kube/client.js';
 import type { ControllerDeps } from './app-context.js';
 
@@ -20,7 +20,6 @@ export async function handleRefresh(deps: ControllerDeps, app: KubeObject): Prom
   const path = `/apis/${deps.flavor.group}/${deps.flavor.version}/namespaces/${app.metadata?.namespace ?? ''}/applications/${app.metadata?.name ?? ''}`;
   const written = await deps.kube.request('PATCH', path, { body: { metadata: { annotations: { [deps.flavor.refreshAnnotation]: null } } }, contentType: 'application/merge-patch+json' });
   deps.written.record(`${app.metadata?.namespace ?? ''}/${app.metadata?.name ?? ''}`, written);
-  if (kind === 'normal') return deps;
-  deps.renderCache.clear();
+  if (kind === 'hard') deps.renderCache.clear();
   return { ...deps, knownRefs: () => undefined };
 }

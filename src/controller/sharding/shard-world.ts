@@ -17,7 +17,7 @@ import { defer } from '../../testing/cleanup.js';
 import { testKube, testNamespace } from '../../testing/cluster.js';
 import { startGitFixture } from '../../testing/git.js';
 import { eventually } from '../../testing/wait.js';
-import { DEFAULT_CONFIG } from '../config.js';
+import { DEFAULT_CONFIG, type ControllerConfig } from '../config.js';
 import { ControllerManager } from '../manager.js';
 import type { ShardSettings } from './shard.js';
 import { leasesPath, leaseRecord, MEMBER_LABEL } from './lease.js';
@@ -35,7 +35,7 @@ export interface World {
   repoURL: string;
   log: Reconciled[];
   /** Starts a replica (through `access` when given) and records its reconciles and warnings. */
-  start(shard?: ShardSettings, access?: ClusterAccess): Promise<Replica>;
+  start(shard?: ShardSettings, access?: ClusterAccess, config?: Partial<ControllerConfig>): Promise<Replica>;
 }
 
 export const LEASE_MS = 6000;
@@ -57,7 +57,7 @@ export async function world(t: TestContext): Promise<World> {
   const repo = await WorkingCopy.clone(repoURL);
   defer(t, () => { repo.remove(); });
   const log: Reconciled[] = [];
-  const start = async (shard?: ShardSettings, access?: ClusterAccess): Promise<Replica> => {
+  const start = async (shard?: ShardSettings, access?: ClusterAccess, config?: Partial<ControllerConfig>): Promise<Replica> => {
     const client = new KubeClient(access ?? kube.access);
     const warnings: { at: number; msg: string }[] = [];
     const cacheDir = mkdtempSync(join(tmpdir(), 'fjord-shard-'));
@@ -71,7 +71,7 @@ export async function world(t: TestContext): Promise<World> {
     };
     const manager = await ControllerManager.start({
       kube: client, flavor: FJORD, namespace: ns, cacheDir, log: createLogger({ format: 'json', write }),
-      config: { ...DEFAULT_CONFIG, pollIntervalMs: 500, reconciliationMs: 60_000 }, ...(shard ? { shard } : {}),
+      config: { ...DEFAULT_CONFIG, pollIntervalMs: 500, reconciliationMs: 60_000, ...config }, ...(shard ? { shard } : {}),
     });
     defer(t, async () => { await manager.stop(); await client.close(); rmSync(cacheDir, { recursive: true, force: true }); });
     return { id, manager, warnings };

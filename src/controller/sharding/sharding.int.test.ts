@@ -66,3 +66,26 @@ test('two controllers started with defaults against the same namespace shard by 
   assert.ok(shares.every((n) => n > 0), 'both replicas do work');
   assertNoOverlap(w.log);
 });
+
+test('a webhook received by one replica reaches the Applications another replica owns, without waiting for its poll', async (t) => {
+  const w = await world(t);
+  const first = await pushAll(w, 'v1');
+  // Polls ten minutes apart: only the webhook can bring the next commit in time.
+  const slow = { pollIntervalMs: 600_000 };
+  const [r1, r2] = await Promise.all(['hook-1', 'hook-2'].map((id) => w.start({ replicaId: id, leaseDurationMs: LEASE_MS }, undefined, slow)));
+  assert.ok(r1 && r2);
+  await viewsSettle(w, [r1.id, r2.id]);
+  await createApps(w);
+  await allSynced(w, first);
+  const keys = apps.map((a) => keyOf(w.ns, a));
+  const theirs = keys.filter((k) => ownerOf(k, [r1.id, r2.id]) === r2.id);
+  assert.ok(theirs.length > 0 && theirs.length < keys.length, 'both replicas own some apps');
+
+  const second = await pushAll(w, 'v2');
+  const pushed = Date.now();
+  await r1.manager.repositoryPushed(w.repoURL, keys);
+  await allSynced(w, second, 30_000);
+  t.diagnostic(`all ${keys.length} apps (${theirs.length} of them owned by the other replica) at the new commit ${Date.now() - pushed} ms after the webhook`);
+  assertOwnedBy(w, w.log, [r1.id, r2.id], 'with the refresh passed on');
+  assertNoOverlap(w.log);
+});
