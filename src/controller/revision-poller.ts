@@ -1,4 +1,5 @@
-// Change detection without webhooks: one `git ls-remote` per repository per interval, however many
+// Change detection without webhooks: one ls-remote per repository per interval (in process over
+// HTTP(S), see source/ls-refs-http.ts; the git CLI otherwise), however many
 // Applications use it. When the commit a tracked ref points to moves (or a repository starts or stops
 // answering), only the Applications tracking that ref are woken.
 import type { KubeObject } from '../kube/client.js';
