@@ -14,6 +14,7 @@ import { hookTypes, hookWave } from '../sync/hooks.js';
 import { resourceDisallows, resourceSyncOptions, type SyncOptions } from '../sync/options.js';
 import { syncWave, waves, type Ordered, type SyncPhase } from '../sync/order.js';
 import { groupOf } from '../sync/tracking.js';
+import { objectPath } from '../kube/paths.js';
 import type { ResourceResult, OperationPhase } from './app-status.js';
 import type { Comparison } from './compare.js';
 import type { DesiredObject } from './desired.js';
@@ -77,12 +78,24 @@ function itemsOf(input: SyncStepInput): Item[] {
   return [...normal, ...hooks];
 }
 
+/**
+ * The live object read again just before an apply that keeps ignored fields from it: the watch cache
+ * may not have seen a change made a moment ago (an autoscaler's), and applying its older value would
+ * undo that change.
+ */
+async function freshLive(kube: KubeClient, d: DesiredObject, cached: KubeObject): Promise<KubeObject> {
+  const read = await kube.getOrUndefined(objectPath(d.info, d.object.metadata?.name ?? '', d.object.metadata?.namespace)).catch(() => undefined);
+  return read ?? cached;
+}
+
 async function applyItems(input: SyncStepInput, items: readonly Item[]): Promise<ResourceResult[]> {
   return Promise.all(items.map(async (i) => {
     const c = i.c;
     const d = c?.desired;
     if (!c || !d) return toResult(i.object, '', 'SyncFailed', 'nothing to apply');
-    const object = input.options.respectIgnoreDifferences && c.live ? keepIgnoredFromLive(d.object, c.live, input.ignore ?? []) : d.object;
+    const object = input.options.respectIgnoreDifferences && c.live && (input.ignore ?? []).length > 0
+      ? keepIgnoredFromLive(d.object, await freshLive(input.kube, d, c.live), input.ignore ?? [])
+      : d.object;
     const own = resourceSyncOptions(d.object);
     const replace = input.options.replace || own.get('Replace')?.toLowerCase() === 'true';
     const validate = input.options.validate && own.get('Validate')?.toLowerCase() !== 'false';
