@@ -45,10 +45,10 @@ function gitRepository(name: string, url: string, interval: string): KubeObject 
   };
 }
 
-function kustomization(name: string, path: string, namespace: string, interval: string): KubeObject {
+function kustomization(name: string, path: string, namespace: string, interval: string, source: string): KubeObject {
   return {
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name, namespace: NS },
-    spec: { interval, path: `./${path}`, prune: true, wait: true, timeout: '2m', targetNamespace: namespace, sourceRef: { kind: 'GitRepository', name } },
+    spec: { interval, path: `./${path}`, prune: true, wait: true, timeout: '2m', targetNamespace: namespace, sourceRef: { kind: 'GitRepository', name: source } },
   };
 }
 
@@ -59,7 +59,7 @@ export class FluxUnderTest implements ToolUnderTest {
 
   private constructor(private readonly ctx: ToolContext, private readonly flux: FluxSettings, private readonly children: Child[], private readonly ks: Informer) {
     this.pollIntervalMs = parseDuration(flux.sourceInterval) ?? 60_000;
-    this.settings = `source-controller v1.9.6 and kustomize-controller v1.9.5 at their default concurrency; GitRepository interval ${flux.sourceInterval}, Kustomization interval ${flux.kustomizationInterval}, wait: true, prune: true`;
+    this.settings = `source-controller v1.9.6 and kustomize-controller v1.9.5 at their default concurrency; one GitRepository per repository shared by its Kustomizations; GitRepository interval ${flux.sourceInterval}, Kustomization interval ${flux.kustomizationInterval}, wait: true, prune: true`;
   }
 
   static async start(ctx: ToolContext, bin: string, flux: FluxSettings): Promise<FluxUnderTest> {
@@ -96,17 +96,18 @@ export class FluxUnderTest implements ToolUnderTest {
     return this.children.map((c) => c.pid);
   }
 
-  private async create(names: readonly { name: string; path: string; namespace: string }[], repoURL: string): Promise<void> {
-    await createAll(this.ctx.kube, GITREPOS, names.map((a) => gitRepository(a.name, repoURL, this.flux.sourceInterval)));
-    await createAll(this.ctx.kube, KUSTOMIZATIONS, names.map((a) => kustomization(a.name, a.path, a.namespace, this.flux.kustomizationInterval)));
+  /** One GitRepository per repository, as Flux's docs set up a monorepo, and one Kustomization per app path. */
+  private async create(source: string, names: readonly { name: string; path: string; namespace: string }[], repoURL: string): Promise<void> {
+    await createAll(this.ctx.kube, GITREPOS, [gitRepository(source, repoURL, this.flux.sourceInterval)]);
+    await createAll(this.ctx.kube, KUSTOMIZATIONS, names.map((a) => kustomization(a.name, a.path, a.namespace, this.flux.kustomizationInterval, source)));
   }
 
   async createApps(n: number, repoURL: string): Promise<void> {
-    await this.create(Array.from({ length: n }, (_, i) => ({ name: appName(i), path: appPath(i), namespace: APPS_NS })), repoURL);
+    await this.create('apps', Array.from({ length: n }, (_, i) => ({ name: appName(i), path: appPath(i), namespace: APPS_NS })), repoURL);
   }
 
   async createLatencyApp(repoURL: string): Promise<void> {
-    await this.create([{ name: 'latency', path: 'latency', namespace: LATENCY_NS }], repoURL);
+    await this.create('latency', [{ name: 'latency', path: 'latency', namespace: LATENCY_NS }], repoURL);
   }
 
   readyApps(revision: string): number {
