@@ -102,7 +102,7 @@ How each figure is taken:
   With polling, each push starts at a random moment within the tool's poll interval (as real pushes do);
   the webhook variant posts Fjord's generic webhook right after the push.
   Drift-to-reverted: from a manual scale/edit/delete returning to the object back at Git's state.
-- Cold start: from the first create of N Applications (Flux: N GitRepositories + N Kustomizations) to all
+- Cold start: from the first create of N Applications (Flux: one GitRepository per repository and N Kustomizations) to all
   of them applied and healthy at the commit. CPU seconds and peak RSS (VmHWM) are read from /proc of the
   controller processes (Fjord: \`fjord run\` run from the sources through tsx; Flux: both controllers summed).
 - Floor: the same objects with parallel \`kubectl apply --server-side\` processes, no GitOps.
