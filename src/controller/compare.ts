@@ -102,11 +102,29 @@ export function differs(predicted: KubeObject, live: KubeObject, ignore: readonl
   return !jsonEqual(a, b);
 }
 
+/**
+ * differs() of the same cached prediction and the same watch-cache object under the same ignore
+ * rules, remembered: the periodic reconcile of an unchanged object then costs two map lookups
+ * instead of two deep copies and a deep comparison. Both objects are immutable while referenced.
+ */
+const verdicts = new WeakMap<KubeObject, WeakMap<KubeObject, { ignore: string; differs: boolean }>>();
+
+function differsMemo(predicted: KubeObject, live: KubeObject, ignore: readonly IgnoreDifference[]): boolean {
+  const key = ignore.length === 0 ? '' : JSON.stringify(ignore);
+  let byPrediction = verdicts.get(live);
+  const known = byPrediction?.get(predicted);
+  if (known && known.ignore === key) return known.differs;
+  const result = differs(predicted, live, ignore);
+  if (!byPrediction) { byPrediction = new WeakMap(); verdicts.set(live, byPrediction); }
+  byPrediction.set(predicted, { ignore: key, differs: result });
+  return result;
+}
+
 export async function compareOne(ctx: CompareContext, d: DesiredObject, live: KubeObject | undefined): Promise<Comparison> {
   if (!live) return { desired: d, status: 'OutOfSync' };
   try {
     const predicted = await predict(ctx, d, live);
-    return { desired: d, live, predicted, status: differs(predicted, live, ctx.ignore) ? 'OutOfSync' : 'Synced' };
+    return { desired: d, live, predicted, status: differsMemo(predicted, live, ctx.ignore) ? 'OutOfSync' : 'Synced' };
   } catch (e) {
     return { desired: d, live, status: 'OutOfSync', error: `${d.object.kind ?? ''} ${d.object.metadata?.name ?? ''} (${d.file}): dry run failed: ${(e as Error).message}` };
   }
