@@ -64,3 +64,8 @@ export function resourceAnnotation(annotations: Record<string, string> | undefin
   }
   return undefined;
 }
+
+/** The API path of one Application in the given namespace (the controller's apps may live outside the flavor's). */
+export function applicationPath(flavor: ApiFlavor, namespace: string, name: string): string {
+  return `/apis/${flavor.group}/${flavor.version}/namespaces/${namespace}/applications/${encodeURIComponent(name)}`;
+}

@@ -4,6 +4,7 @@
 // destination cluster; when that cluster is no longer registered they are left there and the
 // finalizer goes (Argo CD's rule), while an unreachable registered cluster is retried.
 import type { KubeObject } from '../kube/client.js';
+import { applicationPath } from '../api/flavor.js';
 import type { ResourceInfo } from '../kube/discovery.js';
 import { resourceDisallows } from '../sync/options.js';
 import { pruneObject } from '../sync/apply.js';
@@ -16,7 +17,7 @@ import { kindKey, watchManagedKinds } from './watched-kinds.js';
 import { groupOf } from '../sync/tracking.js';
 
 function appPath(deps: ControllerDeps, app: KubeObject): string {
-  return `/apis/${deps.flavor.group}/${deps.flavor.version}/namespaces/${app.metadata?.namespace ?? ''}/applications/${app.metadata?.name ?? ''}`;
+  return applicationPath(deps.flavor, app.metadata?.namespace ?? '', app.metadata?.name ?? '');
 }
 
 function destinationOf(app: KubeObject): Destination {

@@ -4,6 +4,7 @@
 // only with prune, never to an empty set without allowEmpty, and not again for a revision whose
 // automated sync failed (Argo CD's rule) beyond the retry limit.
 import type { ApplicationSpec } from '../api/application.js';
+import { applicationPath } from '../api/flavor.js';
 import type { KubeObject } from '../kube/client.js';
 import { parseSyncOptions } from '../sync/options.js';
 import { parseDuration } from './config.js';
@@ -140,7 +141,7 @@ function terminationRequested(app: KubeObject): boolean {
 async function terminated(s: Situation, base: Omit<OperationOutcome, 'conditions'>): Promise<OperationOutcome> {
   const prevState = (s.app['status'] as Partial<ApplicationStatus> | undefined)?.operationState;
   const running = prevState?.phase === 'Running' || prevState?.phase === 'Terminating';
-  const path = `/apis/${s.deps.flavor.group}/${s.deps.flavor.version}/namespaces/${s.app.metadata?.namespace ?? ''}/applications/${s.app.metadata?.name ?? ''}`;
+  const path = applicationPath(s.deps.flavor, s.app.metadata?.namespace ?? '', s.app.metadata?.name ?? '');
   const written = await s.deps.kube.request('PATCH', path, { body: { operation: null, metadata: { annotations: { [TERMINATE_ANNOTATION]: null } } }, contentType: 'application/merge-patch+json' });
   s.deps.written.record(`${s.app.metadata?.namespace ?? ''}/${s.app.metadata?.name ?? ''}`, written);
   if (!running) return { ...base, conditions: [] };
@@ -182,7 +183,7 @@ function historyAfter(app: KubeObject, spec: ApplicationSpec, src: SourceResult,
 
 async function clearRequest(deps: ControllerDeps, app: KubeObject): Promise<void> {
   if (!app['operation']) return;
-  const path = `/apis/${deps.flavor.group}/${deps.flavor.version}/namespaces/${app.metadata?.namespace ?? ''}/applications/${app.metadata?.name ?? ''}`;
+  const path = applicationPath(deps.flavor, app.metadata?.namespace ?? '', app.metadata?.name ?? '');
   const written = await deps.kube.request('PATCH', path, { body: { operation: null }, contentType: 'application/merge-patch+json' });
   deps.written.record(`${app.metadata?.namespace ?? ''}/${app.metadata?.name ?? ''}`, written);
 }

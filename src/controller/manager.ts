@@ -2,6 +2,7 @@
 // cache of managed objects, the revision poller, and one keyed work queue that reconciles each
 // Application (never twice at once). Built from injected parts; `stop()` ends everything.
 import type { ApiFlavor } from '../api/flavor.js';
+import { applicationPath } from '../api/flavor.js';
 import { KubeApiError, type KubeClient, type KubeObject } from '../kube/client.js';
 import { Discovery } from '../kube/discovery.js';
 import { createInformer, type Informer } from '../kube/watch.js';
@@ -168,7 +169,7 @@ export class ControllerManager {
     const app = this.deps.apps.get(namespace, name);
     const annotation = this.deps.flavor.refreshAnnotation;
     if (!app || (app.metadata?.['annotations'] as Record<string, string> | undefined)?.[annotation] !== undefined) return;
-    const path = `/apis/${this.deps.flavor.group}/${this.deps.flavor.version}/namespaces/${namespace}/applications/${name}`;
+    const path = applicationPath(this.deps.flavor, namespace, name);
     try {
       await this.deps.kube.request('PATCH', path, { body: { metadata: { annotations: { [annotation]: 'normal' } } }, contentType: 'application/merge-patch+json' });
     } catch (e) {

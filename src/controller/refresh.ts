@@ -3,6 +3,7 @@
 // of trusting the last poll; `hard` also drops cached renders. The annotation is removed once seen.
 // A replica that receives a webhook for an Application another replica owns sets `normal` on it.
 import type { KubeObject } from '../kube/client.js';
+import { applicationPath } from '../api/flavor.js';
 import type { ControllerDeps } from './app-context.js';
 
 export type RefreshKind = 'normal' | 'hard' | undefined;
@@ -17,7 +18,7 @@ export function refreshRequested(app: KubeObject, annotation: string): RefreshKi
 export async function handleRefresh(deps: ControllerDeps, app: KubeObject): Promise<ControllerDeps> {
   const kind = refreshRequested(app, deps.flavor.refreshAnnotation);
   if (!kind) return deps;
-  const path = `/apis/${deps.flavor.group}/${deps.flavor.version}/namespaces/${app.metadata?.namespace ?? ''}/applications/${app.metadata?.name ?? ''}`;
+  const path = applicationPath(deps.flavor, app.metadata?.namespace ?? '', app.metadata?.name ?? '');
   const written = await deps.kube.request('PATCH', path, { body: { metadata: { annotations: { [deps.flavor.refreshAnnotation]: null } } }, contentType: 'application/merge-patch+json' });
   deps.written.record(`${app.metadata?.namespace ?? ''}/${app.metadata?.name ?? ''}`, written);
   if (kind === 'hard') deps.renderCache.clear();

@@ -2,6 +2,7 @@
 // Application CRD without the subresource (Argo CD's own CRDs) gets the patch on the object itself.
 // Nothing is written when nothing but reconciledAt changed within the reconciliation period.
 import { KubeApiError, type KubeObject } from '../kube/client.js';
+import { applicationPath } from '../api/flavor.js';
 import { jsonEqual } from '../diff/normalize.js';
 import type { ControllerDeps } from './app-context.js';
 import type { ApplicationStatus } from './app-status.js';
@@ -17,7 +18,7 @@ export async function writeStatus(deps: ControllerDeps, app: KubeObject, status:
   const prev = app['status'] as ApplicationStatus | undefined;
   const age = prev?.reconciledAt ? Date.now() - Date.parse(prev.reconciledAt) : Number.POSITIVE_INFINITY;
   if (sameApartFromTime(prev, status) && age < deps.reconciliationMs / 2) return;
-  const base = `/apis/${deps.flavor.group}/${deps.flavor.version}/namespaces/${app.metadata?.namespace ?? ''}/applications/${app.metadata?.name ?? ''}`;
+  const base = applicationPath(deps.flavor, app.metadata?.namespace ?? '', app.metadata?.name ?? '');
   // Arrays are replaced whole by a merge patch; null removes fields that are gone (an old operationState).
   const body = { status: { ...status, operationState: status.operationState ?? null, history: status.history ?? null } };
   let written: KubeObject;

@@ -2,6 +2,7 @@
 // (never a list call per request), the cluster client for actions, and the controller when it runs in
 // the same process (for diffs and live objects).
 import type { ApiFlavor } from '../../api/flavor.js';
+import { applicationPath } from '../../api/flavor.js';
 import type { ControllerDeps } from '../../controller/app-context.js';
 import type { KubeClient, KubeObject } from '../../kube/client.js';
 import type { Informer } from '../../kube/watch.js';
@@ -24,7 +25,7 @@ export interface ApiContext {
 }
 
 export function appPath(ctx: ApiContext, name: string): string {
-  return `/apis/${ctx.flavor.group}/${ctx.flavor.version}/namespaces/${ctx.flavor.namespace}/applications/${encodeURIComponent(name)}`;
+  return applicationPath(ctx.flavor, ctx.flavor.namespace, name);
 }
 
 export function projectOfApp(app: KubeObject): string {
