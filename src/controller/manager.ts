@@ -195,6 +195,7 @@ export class ControllerManager {
     await this.deps.live.stop();
     await this.deps.clusters.stop();
     await Promise.all(this.informers.map((i) => i.stop()));
+    await this.deps.repos.close();
   }
 }
 

@@ -87,6 +87,11 @@ export class RepoCache {
     this.http = new LsRefsHttp({ timeoutMs: opts.timeoutMs ?? 90_000, ...(opts.onRemote ? { onRemote: opts.onRemote } : {}) });
   }
 
+  /** Closes the keep-alive connections of in-process ls-remote. */
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
   /** Ref name ('HEAD', 'refs/heads/main', 'refs/tags/v1' peeled to its commit) → sha, from one ls-remote. */
   async lsRemote(url: string, creds: RepoCredentials = {}): Promise<Map<string, string>> {
     const target = this.target(url);
