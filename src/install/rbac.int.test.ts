@@ -19,7 +19,7 @@ import { defer } from '../testing/cleanup.js';
 import { startFjord, type FjordProcess } from '../testing/cli.js';
 import { testKube, testNamespace } from '../testing/cluster.js';
 import { uniqueName } from '../testing/controller.js';
-import { startGitFixture } from '../testing/git.js';
+import { startGitRepo } from '../testing/git.js';
 import { configMap, deploymentYaml } from '../testing/manifests.js';
 import { actAs, can, installIsolated, statusOf, type RoleIdentity } from '../testing/service-account.js';
 import { eventually } from '../testing/wait.js';
@@ -81,11 +81,7 @@ async function apiClient(t: TestContext, admin: KubeClient, flavor: ApiFlavor, u
 
 /** A config repository with a Deployment, a ConfigMap (pruned later) and a PreSync Job, and its repository Secret. */
 async function configRepo(t: TestContext, admin: KubeClient, flavor: ApiFlavor): Promise<{ repo: WorkingCopy; repoURL: string }> {
-  const git = await startGitFixture(t);
-  await git.createRepo('org/rbac.git');
-  const repoURL = git.http.url('org/rbac.git');
-  const repo = await WorkingCopy.clone(repoURL);
-  defer(t, () => { repo.remove(); });
+  const { repoURL, repo } = await startGitRepo(t, 'org/rbac.git');
   await repo.write({ 'app/web.yaml': deploymentYaml('web', 1), 'app/old.yaml': configMap('old', { a: '1' }), 'app/migrate.yaml': hookJob }).commit('web, old, hook');
   await repo.push();
   await admin.create(`/api/v1/namespaces/${flavor.namespace}/secrets`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'repo-rbac', labels: { [flavor.secretTypeLabel]: 'repository' } }, stringData: { url: repoURL } });

@@ -14,12 +14,11 @@ import { DEFAULT_CONFIG } from '../controller/config.js';
 import { ControllerManager } from '../controller/manager.js';
 import type { ApplicationStatus } from '../controller/app-status.js';
 import { clusterDown, clusterUp } from '../dev/cluster/cluster.js';
-import { WorkingCopy } from '../dev/git/repos.js';
 import { install } from '../install/install.js';
 import { KubeClient } from '../kube/client.js';
 import { createLogger } from '../util/log.js';
 import { defer } from '../testing/cleanup.js';
-import { startGitFixture } from '../testing/git.js';
+import { startGitRepo } from '../testing/git.js';
 import { configMap } from '../testing/manifests.js';
 import { eventually } from '../testing/wait.js';
 import { pauseEtcd, restartApiserver } from './control-plane.js';
@@ -47,11 +46,7 @@ test(`kube-apiserver restarted and etcd paused ${PAUSE_S} s mid-sync: the contro
   defer(t, () => kube.close());
   await install(kube, FJORD);
   for (const ns of [NS, DEST]) if (!(await kube.getOrUndefined(`/api/v1/namespaces/${ns}`))) await kube.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  const git = await startGitFixture(t);
-  await git.createRepo('org/cp.git');
-  const repoURL = git.http.url('org/cp.git');
-  const repo = await WorkingCopy.clone(repoURL);
-  defer(t, () => { repo.remove(); });
+  const { repoURL, repo } = await startGitRepo(t, 'org/cp.git');
   const push = async (v: string): Promise<string> => { const sha = await repo.write({ 'cp/a.yaml': configMap('a', { v }), 'cp/b.yaml': configMap('b', { v }, { 'argocd.argoproj.io/sync-wave': '1' }) }).commit(`v${v}`); await repo.push(); return sha; };
   const converged = (sha: string, v: string, what: string): Promise<unknown> => eventually(what, async () => {
     const s = (await kube.get(appPath))['status'] as ApplicationStatus | undefined;

@@ -5,10 +5,8 @@
 // (scripts/fault-suite.ts runs 50+); FJORD_FAULTS_SEED repeats a run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WorkingCopy } from '../dev/git/repos.js';
-import { defer } from '../testing/cleanup.js';
 import { testKube, testKubeconfig, testNamespace } from '../testing/cluster.js';
-import { startGitFixture } from '../testing/git.js';
+import { startGitRepo } from '../testing/git.js';
 import { runKillLoop } from './kill-loop.js';
 import { recordFigures } from './figures.js';
 
@@ -19,11 +17,7 @@ test(`kill -9 of the controller ${kills} times during syncs: everything converge
   const kube = testKube(t);
   const namespace = await testNamespace(t, kube, 'kill');
   const dest = await testNamespace(t, kube, 'kill-dest');
-  const git = await startGitFixture(t);
-  await git.createRepo('org/kill.git');
-  const repoURL = git.http.url('org/kill.git');
-  const repo = await WorkingCopy.clone(repoURL);
-  defer(t, () => { repo.remove(); });
+  const { repoURL, repo } = await startGitRepo(t, 'org/kill.git');
   const figures = await runKillLoop(t, {
     kube, kubeconfig: testKubeconfig(), namespace, dest, repo, repoURL, apps: 2, kills, seed,
     maxDelayMs: 2500, convergeTimeoutMs: 120_000, log: (m) => { t.diagnostic(m); },

@@ -10,13 +10,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { WorkingCopy } from '../dev/git/repos.js';
 import { packageRoot } from '../dev/paths.js';
 import { configMap, deploymentYaml } from '../testing/manifests.js';
 import { runFjord, startFjord } from '../testing/cli.js';
 import { testKube, testKubeconfig, testNamespace } from '../testing/cluster.js';
 import { uniqueName } from '../testing/controller.js';
-import { startGitFixture } from '../testing/git.js';
+import { startGitRepo } from '../testing/git.js';
 import { defer } from '../testing/cleanup.js';
 import { eventually } from '../testing/wait.js';
 
@@ -58,11 +57,7 @@ test('the web UI lists Applications, syncs one, shows its resource tree, history
   const kube = testKube(t);
   const ns = await testNamespace(t, kube, 'ui');
   const dest = await testNamespace(t, kube, 'ui-dest');
-  const git = await startGitFixture(t);
-  await git.createRepo('org/config.git');
-  const repoURL = git.http.url('org/config.git');
-  const repo = await WorkingCopy.clone(repoURL);
-  defer(t, () => { repo.remove(); });
+  const { repoURL, repo } = await startGitRepo(t, 'org/config.git');
   const web = uniqueName('web');
   const cfg = uniqueName('settings');
   const first = await repo.write({

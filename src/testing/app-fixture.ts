@@ -6,9 +6,8 @@ import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { ApplicationStatus } from '../controller/app-status.js';
 import { testKube, testNamespace } from './cluster.js';
 import { startController, uniqueName, type TestController } from './controller.js';
-import { startGitFixture, type GitFixture } from './git.js';
+import { startGitRepo, type GitFixture } from './git.js';
 import { eventually } from './wait.js';
-import { defer } from './cleanup.js';
 import type { ControllerConfig } from '../controller/config.js';
 
 export interface AppFixture {
@@ -33,11 +32,7 @@ export async function startAppFixture(t: TestContext, config: Partial<Controller
   const kube = testKube(t);
   const ctrlNs = await testNamespace(t, kube, 'ctrl');
   const dest = await testNamespace(t, kube, 'dest');
-  const git = await startGitFixture(t);
-  await git.createRepo('org/config.git');
-  const repoURL = git.http.url('org/config.git');
-  const repo = await WorkingCopy.clone(repoURL);
-  defer(t, () => { repo.remove(); });
+  const { git, repoURL, repo } = await startGitRepo(t, 'org/config.git');
   await repo.write({ 'README.md': 'config\n' }).commit('initial');
   await repo.push();
   const ctrl = await startController(t, kube, ctrlNs, config);

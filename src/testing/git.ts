@@ -7,7 +7,7 @@ import type { TestContext } from 'node:test';
 import { createCertificateAuthority, issueCertificate } from '../dev/pki.js';
 import { GitHttpServer, type BasicAuth } from '../dev/git/http-server.js';
 import { GitSshServer, generateSshKey, type SshKeyPair } from '../dev/git/ssh-server.js';
-import { createBareRepo } from '../dev/git/repos.js';
+import { createBareRepo, WorkingCopy } from '../dev/git/repos.js';
 import { defer } from './cleanup.js';
 
 export interface GitFixture {
@@ -61,4 +61,14 @@ export function withCredentials(url: string, auth: BasicAuth): string {
   u.username = auth.username;
   u.password = auth.password;
   return u.toString();
+}
+
+/** A Git server with one repository (`org/name.git`) and a working copy of it over plain HTTP, all removed when the test ends. */
+export async function startGitRepo(t: TestContext, repoPath: string): Promise<{ git: GitFixture; repoURL: string; repo: WorkingCopy }> {
+  const git = await startGitFixture(t);
+  await git.createRepo(repoPath);
+  const repoURL = git.http.url(repoPath);
+  const repo = await WorkingCopy.clone(repoURL);
+  defer(t, () => { repo.remove(); });
+  return { git, repoURL, repo };
 }

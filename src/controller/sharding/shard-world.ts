@@ -15,7 +15,7 @@ import type { ClusterAccess } from '../../kube/kubeconfig.js';
 import { createLogger } from '../../util/log.js';
 import { defer } from '../../testing/cleanup.js';
 import { testKube, testNamespace } from '../../testing/cluster.js';
-import { startGitFixture } from '../../testing/git.js';
+import { startGitRepo } from '../../testing/git.js';
 import { eventually } from '../../testing/wait.js';
 import { DEFAULT_CONFIG, type ControllerConfig } from '../config.js';
 import { ControllerManager } from '../manager.js';
@@ -51,11 +51,7 @@ export async function world(t: TestContext): Promise<World> {
   const ns = await testNamespace(t, kube, 'shard');
   const dest = await testNamespace(t, kube, 'dest');
   await install(kube, FJORD);
-  const git = await startGitFixture(t);
-  await git.createRepo('org/config.git');
-  const repoURL = git.http.url('org/config.git');
-  const repo = await WorkingCopy.clone(repoURL);
-  defer(t, () => { repo.remove(); });
+  const { repoURL, repo } = await startGitRepo(t, 'org/config.git');
   const log: Reconciled[] = [];
   const start = async (shard?: ShardSettings, access?: ClusterAccess, config?: Partial<ControllerConfig>): Promise<Replica> => {
     const client = new KubeClient(access ?? kube.access);
