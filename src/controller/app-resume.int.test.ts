@@ -33,7 +33,10 @@ spec:
   }, 'slow hook');
   const app = f.appName('resume');
   await f.ctrl.createApp(app, f.spec('resume', { syncPolicy: { automated: {} } }));
-  await f.waitFor(app, 'waiting on the hook', (x) => x.operationState?.phase === 'Running' && /hooks/.test(x.operationState.message), 60_000);
+  // Running with the hook recorded as created (the operation is recorded before its first hook, with
+  // the message "sync started: hooks and waves follow", and the Job comes after that).
+  await f.waitFor(app, 'waiting on the hook', (x) => x.operationState?.phase === 'Running'
+    && (x.operationState.syncResult?.resources ?? []).some((r) => r.hookType === 'PreSync' && r.hookPhase === 'Running'), 60_000);
   const jobPath = `/apis/batch/v1/namespaces/${f.dest}/jobs/migrate`;
   const before = await f.kube.get<{ metadata: { uid: string } }>(jobPath);
   await f.ctrl.manager.stop();
