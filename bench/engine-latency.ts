@@ -88,7 +88,7 @@ function tapLogger(inner: Logger, onEntry: (msg: string, fields: Fields) => void
     info: (m, f) => { onEntry(m, { ...base, ...f }); inner.info(m, f); },
     warn: (m, f) => { onEntry(m, { ...base, ...f }); inner.warn(m, f); },
     error: (m, f) => { onEntry(m, { ...base, ...f }); inner.error(m, f); },
-    debug: (m, f) => { inner.debug(m, f); },
+    debug: (m, f) => { onEntry(m, { ...base, ...f }); inner.debug(m, f); },
     child: (fields) => tapLogger(inner.child(fields), onEntry, { ...base, ...fields }),
   };
 }

@@ -34,10 +34,13 @@ function scaleRows(o: BenchOptions, run: BenchRun): Row[] {
   const fc = f?.cold.wallS;
   const xc = x?.cold.wallS;
   const floorS = run.floor?.wallS;
+  const floorHealthyS = run.floor?.healthyS;
   const rows: Row[] = [
     { metric: `cold start ${o.apps} × ${o.resources}: all applied and healthy`, fjord: f ? sec(fc ?? null) : 'not measured', flux: x ? (xc === null ? `timeout (${x.cold.readyAtEnd}/${o.apps})` : sec(xc)) : '', ratio: ratio(fc, xc), target: `≤ ${TARGETS.coldStartS} s${note}`, ...atFull(f ? fc !== null && fc !== undefined && fc <= TARGETS.coldStartS : undefined) },
-    { metric: `  floor: kubectl apply --server-side, ${run.floor?.parallel ?? 0} parallel`, fjord: sec(floorS) },
-    { metric: '  cold start / floor', fjord: ratio(fc, floorS), flux: ratio(xc, floorS), target: `≤ ${TARGETS.floorRatio}×`, ...(fc !== null && fc !== undefined && floorS ? { met: fc / floorS <= TARGETS.floorRatio } : {}) },
+    { metric: `  floor: kubectl apply --server-side, ${run.floor?.parallel ?? 0} parallel, until all stored`, fjord: sec(floorS) },
+    { metric: '  floor: the same until every Deployment is Healthy', fjord: sec(floorHealthyS) },
+    { metric: '  cold start / floor (applied and healthy, as the cold start is measured)', fjord: ratio(fc, floorHealthyS), flux: ratio(xc, floorHealthyS), target: `≤ ${TARGETS.floorRatio}×`, ...(fc !== null && fc !== undefined && floorHealthyS ? { met: fc / floorHealthyS <= TARGETS.floorRatio } : {}) },
+    { metric: '  cold start / floor (stored only)', fjord: ratio(fc, floorS), flux: ratio(xc, floorS) },
     { metric: '  cold start Fjord/Flux', fjord: ratio(fc, xc), target: '≤ 0.33× (≥ 3× faster)', ...(fc !== null && fc !== undefined && xc ? { met: fc / xc <= TARGETS.fluxRatio } : x && xc === null && fc ? { met: true } : {}) },
     { metric: '  controller CPU seconds during cold start', fjord: num(f?.cold.cpuS, ' s'), flux: num(x?.cold.cpuS, ' s'), ratio: ratio(f?.cold.cpuS, x?.cold.cpuS) },
     { metric: `  peak RSS (${o.apps * o.resources} objects)`, fjord: num(f?.cold.peakRssMiB, ' MiB', 0), flux: num(x?.cold.peakRssMiB, ' MiB', 0), ratio: ratio(f?.cold.peakRssMiB, x?.cold.peakRssMiB), target: `≤ ${TARGETS.rssMB} MB${note}`, ...atFull(f ? f.cold.peakRssMiB * 1.048576 <= TARGETS.rssMB : undefined) },
@@ -87,9 +90,9 @@ export function plots(run: BenchRun, dir: string): { file: string; caption: stri
     write('drift-to-reverted.png', 'drift-to-reverted: share of manual changes reverted (y) within x seconds; blue Fjord, orange Flux (a curve that stops short of 100% timed out)', tools.map((t) => cdf(t.drift.map((s) => s.ms), color(t))), { xMax: Math.max(maxOf(tools.flatMap((t) => t.drift.map((s) => s.ms))), 1) * 1.05 });
   }
   if (tools.length > 0) {
-    const xMax = Math.max(run.floor?.wallS ?? 0, ...tools.map((t) => t.cold.progress[t.cold.progress.length - 1]?.[0] ?? 0)) * 1.05;
-    const floorLine: Series[] = run.floor ? [{ color: COLORS.floor, points: [[run.floor.wallS, 0]] }] : [];
-    write('cold-start.png', 'cold start: share of apps applied and healthy (y) after x seconds; blue Fjord, orange Flux, green line: the kubectl floor', tools.map((t) => ({ color: color(t), points: t.cold.progress })), { xMax, verticals: floorLine });
+    const xMax = Math.max(run.floor?.healthyS ?? run.floor?.wallS ?? 0, ...tools.map((t) => t.cold.progress[t.cold.progress.length - 1]?.[0] ?? 0)) * 1.05;
+    const floorLine: Series[] = run.floor ? [run.floor.wallS, ...(run.floor.healthyS !== undefined ? [run.floor.healthyS] : [])].map((x) => ({ color: COLORS.floor, points: [[x, 0]] })) : [];
+    write('cold-start.png', 'cold start: share of apps applied and healthy (y) after x seconds; blue Fjord, orange Flux, green lines: the kubectl floor, all stored and all healthy', tools.map((t) => ({ color: color(t), points: t.cold.progress })), { xMax, verticals: floorLine });
   }
   return out;
 }

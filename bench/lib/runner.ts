@@ -98,8 +98,9 @@ async function measureTool(o: BenchOptions, s: Shared, kube: KubeClient, tool: T
   const { samples, baseline, workDir } = m;
   const tag = `[${tool.name}]`;
   o.log(`${tag} cold start: ${o.apps} apps × ${o.resources} resources`);
-  const cold = await coldStart(tool, o.apps, s.configURL, s.configHead, o.coldTimeoutMs);
+  const cold = await coldStart(tool, kube, o.apps, { repoURL: s.configURL, revision: s.configHead }, o.coldTimeoutMs);
   o.log(`${tag} cold start: ${cold.wallS === null ? `TIMEOUT (${cold.readyAtEnd}/${o.apps} ready)` : `${cold.wallS} s`}, CPU ${cold.cpuS} s, peak RSS ${cold.peakRssMiB} MiB`);
+  o.log(`${tag} cold start: API requests by resource, idle cluster included: ${JSON.stringify(cold.apiRequests)}`);
   const watch = await Stopwatch.start(kube);
   try {
     await tool.createLatencyApp(latencyURL(s));
@@ -207,8 +208,8 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
     if (o.floor) {
       out.floor = await withCluster(o, 'floor', async (kube, kubeconfig) => {
         await ensureNamespace(kube, 'floor');
-        const f = await floor({ kubectl: join(o.root, '.kube-bin', 'bin', 'kubectl'), kubeconfig, workDir: scratch, n: o.apps, m: o.resources, parallel: o.floorParallel, namespace: 'floor' });
-        o.log(`[floor] ${f.objects} objects with ${f.parallel} parallel kubectl apply --server-side: ${f.wallS} s`);
+        const f = await floor({ kube, kubectl: join(o.root, '.kube-bin', 'bin', 'kubectl'), kubeconfig, workDir: scratch, n: o.apps, m: o.resources, parallel: o.floorParallel, namespace: 'floor' });
+        o.log(`[floor] ${f.objects} objects with ${f.parallel} parallel kubectl apply --server-side: ${f.wallS} s; API requests by resource: ${JSON.stringify(f.apiRequests)}`);
         return f;
       });
     }

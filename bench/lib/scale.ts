@@ -5,6 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../../src/kube/client.js';
+import { createInformer } from '../../src/kube/watch.js';
+import { assessHealth } from '../../src/health/health.js';
 import { apiRequestsByVerb, apiRequestsByVerbResource, byVerb, perMinute, procsSample } from './proc.js';
 import type { ToolUnderTest } from './tool.js';
 import { appFiles } from './workload.js';
@@ -20,9 +22,13 @@ export interface ColdStart {
   readonly rssMiB: number;
   /** [seconds, fraction of apps ready] every ~0.5 s. */
   readonly progress: [number, number][];
+  /** API-server requests during the cold start by `VERB resource` (the idle cluster's own included; absent in older results). */
+  readonly apiRequests?: Record<string, number>;
 }
 
-export async function coldStart(tool: ToolUnderTest, n: number, repoURL: string, revision: string, timeoutMs: number): Promise<ColdStart> {
+export async function coldStart(tool: ToolUnderTest, kube: KubeClient, n: number, source: { repoURL: string; revision: string }, timeoutMs: number): Promise<ColdStart> {
+  const { repoURL, revision } = source;
+  const api0 = await apiRequestsByVerbResource(kube);
   const cpu0 = procsSample(tool.pids()).cpuSeconds;
   const t0 = performance.now();
   const secs = (): number => Number(((performance.now() - t0) / 1000).toFixed(2));
@@ -42,7 +48,10 @@ export async function coldStart(tool: ToolUnderTest, n: number, repoURL: string,
   await creating;
   const wall = ready >= n ? secs() : null;
   const p = procsSample(tool.pids());
-  return { apps: n, wallS: wall, createS: createS || secs(), readyAtEnd: ready, cpuS: Number((p.cpuSeconds - cpu0).toFixed(2)), peakRssMiB: Math.round(p.peakRssMiB), rssMiB: Math.round(p.rssMiB), progress };
+  const api1 = await apiRequestsByVerbResource(kube);
+  const apiRequests: Record<string, number> = {};
+  for (const [key, v] of Object.entries(api1)) if (v - (api0[key] ?? 0) > 0) apiRequests[key] = v - (api0[key] ?? 0);
+  return { apps: n, wallS: wall, createS: createS || secs(), readyAtEnd: ready, cpuS: Number((p.cpuSeconds - cpu0).toFixed(2)), peakRssMiB: Math.round(p.peakRssMiB), rssMiB: Math.round(p.rssMiB), progress, apiRequests };
 }
 
 export interface SteadyState {
@@ -85,7 +94,19 @@ export async function steadyState(tool: ToolUnderTest, kube: KubeClient, git: { 
   };
 }
 
-export interface Floor { readonly objects: number; readonly parallel: number; readonly wallS: number }
+export interface Floor {
+  readonly objects: number;
+  readonly parallel: number;
+  /** The kubectl processes' wall time: every object stored. */
+  readonly wallS: number;
+  /**
+   * From the same start to every Deployment Healthy by Fjord's own health rules (the controller-manager
+   * has created its ReplicaSet and reported the rollout): what "applied and healthy" costs the cluster
+   * itself, without any GitOps tool. Absent in older results.
+   */
+  readonly healthyS?: number;
+  readonly apiRequests?: Record<string, number>;
+}
 
 function run(cmd: string, args: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -98,8 +119,8 @@ function run(cmd: string, args: readonly string[]): Promise<void> {
 }
 
 /** Applies the N × M objects with `parallel` kubectl processes, one batch folder each; the files are written beforehand (not timed). */
-export async function floor(o: { kubectl: string; kubeconfig: string; workDir: string; n: number; m: number; parallel: number; namespace: string }): Promise<Floor> {
-  const { kubectl, kubeconfig, workDir, n, m, parallel, namespace } = o;
+export async function floor(o: { kube: KubeClient; kubectl: string; kubeconfig: string; workDir: string; n: number; m: number; parallel: number; namespace: string }): Promise<Floor> {
+  const { kube, kubectl, kubeconfig, workDir, n, m, parallel, namespace } = o;
   const batches = Array.from({ length: parallel }, (_, b) => join(workDir, 'floor', `batch-${b}`));
   for (const dir of batches) mkdirSync(dir, { recursive: true });
   let objects = 0;
@@ -109,7 +130,29 @@ export async function floor(o: { kubectl: string; kubeconfig: string; workDir: s
       objects++;
     }
   }
-  const t0 = performance.now();
-  await Promise.all(batches.map((dir) => run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '--field-manager', 'bench-floor', '-n', namespace, '-f', dir])));
-  return { objects, parallel, wallS: Number(((performance.now() - t0) / 1000).toFixed(2)) };
+  const healthy = new Set<string>();
+  const deployments = createInformer(kube, {
+    path: `/apis/apps/v1/namespaces/${namespace}/deployments`,
+    onEvent: (type, obj) => {
+      const name = obj.metadata?.name ?? '';
+      if (type !== 'DELETED' && assessHealth(obj)?.status === 'Healthy') healthy.add(name); else healthy.delete(name);
+    },
+  });
+  deployments.start();
+  await deployments.synced();
+  try {
+    const api0 = await apiRequestsByVerbResource(kube);
+    const t0 = performance.now();
+    await Promise.all(batches.map((dir) => run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '--field-manager', 'bench-floor', '-n', namespace, '-f', dir])));
+    const wallS = Number(((performance.now() - t0) / 1000).toFixed(2));
+    const expected = m >= 3 ? n : 0; // one Deployment per app (see appFiles)
+    while (healthy.size < expected && performance.now() - t0 < 600_000) await sleep(100);
+    const healthyS = healthy.size >= expected ? Number(((performance.now() - t0) / 1000).toFixed(2)) : undefined;
+    const api1 = await apiRequestsByVerbResource(kube);
+    const apiRequests: Record<string, number> = {};
+    for (const [key, v] of Object.entries(api1)) if (v - (api0[key] ?? 0) > 0) apiRequests[key] = v - (api0[key] ?? 0);
+    return { objects, parallel, wallS, ...(healthyS !== undefined ? { healthyS } : {}), apiRequests };
+  } finally {
+    await deployments.stop();
+  }
 }

@@ -26,6 +26,7 @@ interface RunOptions extends KubeOptions {
   logFormat?: 'json' | 'text';
   pollInterval?: string;
   reconciliation?: string;
+  statusHeartbeat?: string;
   allowFileRepos?: boolean;
   roles: string;
   port: string;
@@ -74,6 +75,7 @@ async function loadConfig(kube: KubeClient, flavor: ApiFlavor, o: RunOptions, lo
     ...config,
     pollIntervalMs: durationFlag(o.pollInterval, 'poll-interval') ?? config.pollIntervalMs,
     reconciliationMs: durationFlag(o.reconciliation, 'reconciliation') ?? config.reconciliationMs,
+    statusHeartbeatMs: durationFlag(o.statusHeartbeat, 'status-heartbeat') ?? config.statusHeartbeatMs,
   };
   log.info('settings', { configMap: cm ? where : `${where} (absent: defaults)`, ...merged });
   return merged;
@@ -156,6 +158,7 @@ export function runCommand(): Command {
     .option('--cache-dir <path>', 'where repository clones are cached', join(homedir(), '.cache', 'fjord'))
     .option('--poll-interval <duration>', 'how often each repository is asked for new commits (ls-remote)')
     .option('--reconciliation <duration>', 'full re-render and compare period (timeout.reconciliation)')
+    .option('--status-heartbeat <duration>', 'longest time status.reconciledAt goes unwritten while nothing else changed (fjord.status.heartbeat, default 10m)')
     .option('--log-format <format>', 'json or text', 'json')
     .option('--allow-file-repos', 'allow file:// repository URLs (tests and demos only)')
     .option('--port <port>', 'HTTP port for health and /v1/cert.pem (0 = any free port)', '8080')

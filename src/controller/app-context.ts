@@ -43,6 +43,8 @@ export interface ControllerDeps {
   readonly log: Logger;
   /** timeout.reconciliation: how often every Application is fully re-rendered and compared. */
   readonly reconciliationMs: number;
+  /** fjord.status.heartbeat: the longest status.reconciledAt goes unwritten while nothing else changed. */
+  readonly statusHeartbeatMs: number;
   readonly knownRefs: (url: string) => Map<string, string> | undefined;
   readonly now: () => Date;
   /** Our own last writes of Applications, newer than the informer until it catches up. */

@@ -16,7 +16,7 @@ import { evaluateLive } from './app-live.js';
 import { runOperation } from './app-operation.js';
 import { finalizeDeletion } from './app-deletion.js';
 import { writeStatus } from './status-writer.js';
-import { handleRefresh } from './refresh.js';
+import { handleRefresh, refreshRequested } from './refresh.js';
 import { isHook } from '../sync/hooks.js';
 
 export type Problem = Omit<Condition, 'lastTransitionTime'>;
@@ -137,17 +137,22 @@ export async function reconcileApplication(deps: ControllerDeps, key: string): P
   const started = Date.now();
   if (app.metadata?.['deletionTimestamp']) return finalizeDeletion(deps, app, log);
   const now = deps.now().toISOString();
+  // A refresh asked for by a person (or a webhook passed on) always shows in reconciledAt.
+  const refreshed = refreshRequested(app, deps.flavor.refreshAnnotation) !== undefined;
   const d = await handleRefresh(deps, app);
   const v = validate(d, app);
   const result = 'type' in v
     ? { status: problemStatus(app, v, now), requeueAfterMs: undefined }
     : await evaluate(d, app, v, now);
-  await writeStatus(d, app, result.status);
+  const wrote = await writeStatus(d, app, result.status, { force: refreshed });
   const next = Math.min(result.requeueAfterMs ?? Number.POSITIVE_INFINITY, jitter(deps.reconciliationMs));
-  log.info('reconciled', {
+  // One line per reconcile that changed something; the periodic pass over unchanged Applications
+  // logs at debug (its count and duration are in the metrics).
+  const fields = {
     sync: result.status.sync.status, health: result.status.health.status, revision: result.status.sync.revision,
     operation: result.status.operationState?.phase, conditions: result.status.conditions.length,
     durationMs: Date.now() - started, nextInMs: next,
-  });
+  };
+  if (wrote === 'changed') log.info('reconciled', fields); else log.debug('reconciled', fields);
   return { requeueAfterMs: next };
 }

@@ -1,12 +1,18 @@
 // Controller settings from the `fjord-cm` (or `argocd-cm`) ConfigMap, with the seeds' keys, overridable
 // by flags: timeout.reconciliation (full re-render period, default 180s), status.processors,
-// operation.processors, reposerver.parallelism.limit, and Fjord's own revision poll interval.
+// operation.processors, reposerver.parallelism.limit, and Fjord's own revision poll interval and
+// status heartbeat.
 export interface ControllerConfig {
   readonly reconciliationMs: number;
   readonly statusProcessors: number;
   readonly operationProcessors: number;
   readonly repoParallelism: number;
   readonly pollIntervalMs: number;
+  /**
+   * fjord.status.heartbeat: the longest an Application's `status.reconciledAt` may go unwritten when
+   * nothing else in its status changed (default 10m). Changes are written at once; see ADR 13.
+   */
+  readonly statusHeartbeatMs: number;
   /** Lua health checks: `resource.customizations.health.<group>_<Kind>` keys and their scripts. */
   readonly healthScripts: Readonly<Record<string, string>>;
 }
@@ -17,6 +23,7 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   operationProcessors: 10,
   repoParallelism: 0,
   pollIntervalMs: 3_000,
+  statusHeartbeatMs: 600_000,
   healthScripts: {},
 };
 
@@ -67,6 +74,7 @@ export function configFromData(data: Record<string, string> | undefined, base: C
       operationProcessors: count('operation.processors', base.operationProcessors),
       repoParallelism: data?.['reposerver.parallelism.limit'] === '0' ? 0 : count('reposerver.parallelism.limit', base.repoParallelism),
       pollIntervalMs: duration('fjord.revisionPoll.interval', base.pollIntervalMs),
+      statusHeartbeatMs: duration('fjord.status.heartbeat', base.statusHeartbeatMs),
       healthScripts: Object.fromEntries(Object.entries(data ?? {}).filter(([k]) => k.startsWith('resource.customizations.health.'))),
     },
     problems,

@@ -122,7 +122,7 @@ export class ControllerManager {
     const deps: ControllerDeps = {
       flavor, kube, discovery, live, clusters, repos, apps, projects, repoSecrets,
       renderCache: new RenderCache(), dryRuns: new DryRunCache(), events: new EventRecorder(kube, log), log,
-      reconciliationMs: opts.config.reconciliationMs, knownRefs: (url) => poller.knownRefs(url), now: () => new Date(), written, renderSlots: new Semaphore(opts.config.repoParallelism),
+      reconciliationMs: opts.config.reconciliationMs, statusHeartbeatMs: opts.config.statusHeartbeatMs, knownRefs: (url) => poller.knownRefs(url), now: () => new Date(), written, renderSlots: new Semaphore(opts.config.repoParallelism),
       sopsIdentities: appAgeIdentities({ kube, namespace: flavor.namespace, application: (n) => apps.get(flavor.namespace, n), defaults: () => ageIdentitiesFrom(repoSecrets.list().filter((s) => (s.metadata?.['labels'] as Record<string, string> | undefined)?.[flavor.secretTypeLabel] === SOPS_SECRET_TYPE)) }), operationSlots: new Semaphore(opts.config.operationProcessors), selfHeal: new SelfHealBackoff(), healthChecks,
     };
     const queue = new WorkQueue({

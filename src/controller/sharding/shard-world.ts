@@ -66,7 +66,7 @@ export async function world(t: TestContext): Promise<World> {
       if (e.msg === 'reconciled' && e.app) log.push({ replica: id, app: e.app, start: Date.now() - (e.durationMs ?? 0), end: Date.now() });
     };
     const manager = await ControllerManager.start({
-      kube: client, flavor: FJORD, namespace: ns, cacheDir, log: createLogger({ format: 'json', write }),
+      kube: client, flavor: FJORD, namespace: ns, cacheDir, log: createLogger({ format: 'json', level: 'debug', write }),
       config: { ...DEFAULT_CONFIG, pollIntervalMs: 500, reconciliationMs: 60_000, ...config }, ...(shard ? { shard } : {}),
     });
     defer(t, async () => { await manager.stop(); await client.close(); rmSync(cacheDir, { recursive: true, force: true }); });
