@@ -75,13 +75,13 @@ interface Shared {
   readonly scratch: string;
 }
 
-async function withCluster<T>(o: BenchOptions, phase: string, fn: (kube: KubeClient, kubeconfig: string) => Promise<T>): Promise<T> {
+async function withCluster<T>(o: BenchOptions, phase: string, fn: (kube: KubeClient, kubeconfig: string, controlPlane: number[]) => Promise<T>): Promise<T> {
   const name = o.freshClusterPerPhase ? `${o.clusterName}-${phase}` : o.clusterName;
   o.log(`[${phase}] cluster ${name}: starting`);
   const state = await clusterUp({ name });
   const kube = KubeClient.fromKubeconfig(state.kubeconfig);
   try {
-    return await fn(kube, state.kubeconfig);
+    return await fn(kube, state.kubeconfig, Object.values(state.pids));
   } finally {
     await kube.close();
     if (o.freshClusterPerPhase) await clusterDown(name);
@@ -94,12 +94,12 @@ async function ensureNamespace(kube: KubeClient, name: string): Promise<void> {
 
 interface Sampling { commits: number; drifts: number; pushTimeoutMs: number; driftTimeoutMs: number; reuseGapMs: number }
 
-async function measureTool(o: BenchOptions, s: Shared, kube: KubeClient, tool: ToolUnderTest, m: { samples: Sampling; baseline: Record<string, number>; workDir: string }): Promise<ToolResult> {
+async function measureTool(o: BenchOptions, s: Shared, kube: KubeClient, tool: ToolUnderTest, m: { controlPlane: number[]; samples: Sampling; baseline: Record<string, number>; workDir: string }): Promise<ToolResult> {
   const { samples, baseline, workDir } = m;
   const tag = `[${tool.name}]`;
   o.log(`${tag} cold start: ${o.apps} apps × ${o.resources} resources`);
-  const cold = await coldStart(tool, kube, o.apps, { repoURL: s.configURL, revision: s.configHead }, o.coldTimeoutMs);
-  o.log(`${tag} cold start: ${cold.wallS === null ? `TIMEOUT (${cold.readyAtEnd}/${o.apps} ready)` : `${cold.wallS} s`}, CPU ${cold.cpuS} s, peak RSS ${cold.peakRssMiB} MiB`);
+  const cold = await coldStart(tool, { kube, controlPlane: m.controlPlane }, o.apps, { repoURL: s.configURL, revision: s.configHead }, o.coldTimeoutMs);
+  o.log(`${tag} cold start: ${cold.wallS === null ? `TIMEOUT (${cold.readyAtEnd}/${o.apps} ready)` : `${cold.wallS} s`}, CPU ${cold.cpuS} s (control plane ${cold.controlPlaneCpuS ?? '?'} s), peak RSS ${cold.peakRssMiB} MiB`);
   o.log(`${tag} cold start: API requests by resource, idle cluster included: ${JSON.stringify(cold.apiRequests)}`);
   const watch = await Stopwatch.start(kube);
   try {
@@ -178,7 +178,7 @@ async function prepareGit(o: BenchOptions, scratch: string): Promise<Shared> {
 }
 
 async function toolPhase(o: BenchOptions, s: Shared, which: 'fjord' | 'flux'): Promise<ToolResult> {
-  return withCluster(o, which, async (kube, kubeconfig) => {
+  return withCluster(o, which, async (kube, kubeconfig, controlPlane) => {
     for (const ns of [APPS_NS, LATENCY_NS]) await ensureNamespace(kube, ns);
     const workDir = join(o.logDir, which);
     mkdirSync(workDir, { recursive: true });
@@ -189,8 +189,8 @@ async function toolPhase(o: BenchOptions, s: Shared, which: 'fjord' | 'flux'): P
     const tool = which === 'fjord' ? await FjordUnderTest.start(ctx) : await FluxUnderTest.start(ctx, buildFlux(o.root), o.fluxSettings);
     try {
       return which === 'fjord'
-        ? await measureTool(o, s, kube, tool, { samples: { commits: o.commits, drifts: o.drifts, pushTimeoutMs: 60_000, driftTimeoutMs: 30_000, reuseGapMs: 35_000 }, baseline, workDir })
-        : await measureTool(o, s, kube, tool, { samples: { commits: o.fluxCommits, drifts: o.fluxDrifts, pushTimeoutMs: 150_000, driftTimeoutMs: 30_000, reuseGapMs: 0 }, baseline, workDir });
+        ? await measureTool(o, s, kube, tool, { controlPlane, samples: { commits: o.commits, drifts: o.drifts, pushTimeoutMs: 60_000, driftTimeoutMs: 30_000, reuseGapMs: 35_000 }, baseline, workDir })
+        : await measureTool(o, s, kube, tool, { controlPlane, samples: { commits: o.fluxCommits, drifts: o.fluxDrifts, pushTimeoutMs: 150_000, driftTimeoutMs: 30_000, reuseGapMs: 0 }, baseline, workDir });
     } finally {
       await tool.stop();
       for (const cache of ['fjord-cache', 'flux-artifacts']) rmSync(join(workDir, cache), { recursive: true, force: true });
@@ -206,10 +206,10 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
   const s = await prepareGit(o, scratch);
   try {
     if (o.floor) {
-      out.floor = await withCluster(o, 'floor', async (kube, kubeconfig) => {
+      out.floor = await withCluster(o, 'floor', async (kube, kubeconfig, controlPlane) => {
         await ensureNamespace(kube, 'floor');
-        const f = await floor({ kube, kubectl: join(o.root, '.kube-bin', 'bin', 'kubectl'), kubeconfig, workDir: scratch, n: o.apps, m: o.resources, parallel: o.floorParallel, namespace: 'floor' });
-        o.log(`[floor] ${f.objects} objects with ${f.parallel} parallel kubectl apply --server-side: ${f.wallS} s; API requests by resource: ${JSON.stringify(f.apiRequests)}`);
+        const f = await floor({ kube, controlPlane, kubectl: join(o.root, '.kube-bin', 'bin', 'kubectl'), kubeconfig, workDir: scratch, n: o.apps, m: o.resources, parallel: o.floorParallel, namespace: 'floor' });
+        o.log(`[floor] ${f.objects} objects with ${f.parallel} parallel kubectl apply --server-side: ${f.wallS} s, all Deployments Healthy at ${f.healthyS ?? '?'} s, control plane CPU ${f.controlPlaneCpuS} s; API requests by resource: ${JSON.stringify(f.apiRequests)}`);
         return f;
       });
     }

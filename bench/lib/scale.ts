@@ -24,11 +24,15 @@ export interface ColdStart {
   readonly progress: [number, number][];
   /** API-server requests during the cold start by `VERB resource` (the idle cluster's own included; absent in older results). */
   readonly apiRequests?: Record<string, number>;
+  /** CPU seconds of etcd, kube-apiserver, the controller-manager, the scheduler and KWOK meanwhile. */
+  readonly controlPlaneCpuS?: number;
 }
 
-export async function coldStart(tool: ToolUnderTest, kube: KubeClient, n: number, source: { repoURL: string; revision: string }, timeoutMs: number): Promise<ColdStart> {
+export async function coldStart(tool: ToolUnderTest, env: { kube: KubeClient; controlPlane: readonly number[] }, n: number, source: { repoURL: string; revision: string }, timeoutMs: number): Promise<ColdStart> {
   const { repoURL, revision } = source;
+  const { kube, controlPlane } = env;
   const api0 = await apiRequestsByVerbResource(kube);
+  const cp0 = procsSample(controlPlane).cpuSeconds;
   const cpu0 = procsSample(tool.pids()).cpuSeconds;
   const t0 = performance.now();
   const secs = (): number => Number(((performance.now() - t0) / 1000).toFixed(2));
@@ -48,10 +52,11 @@ export async function coldStart(tool: ToolUnderTest, kube: KubeClient, n: number
   await creating;
   const wall = ready >= n ? secs() : null;
   const p = procsSample(tool.pids());
+  const controlPlaneCpuS = Number((procsSample(controlPlane).cpuSeconds - cp0).toFixed(2));
   const api1 = await apiRequestsByVerbResource(kube);
   const apiRequests: Record<string, number> = {};
   for (const [key, v] of Object.entries(api1)) if (v - (api0[key] ?? 0) > 0) apiRequests[key] = v - (api0[key] ?? 0);
-  return { apps: n, wallS: wall, createS: createS || secs(), readyAtEnd: ready, cpuS: Number((p.cpuSeconds - cpu0).toFixed(2)), peakRssMiB: Math.round(p.peakRssMiB), rssMiB: Math.round(p.rssMiB), progress, apiRequests };
+  return { apps: n, wallS: wall, createS: createS || secs(), readyAtEnd: ready, cpuS: Number((p.cpuSeconds - cpu0).toFixed(2)), peakRssMiB: Math.round(p.peakRssMiB), rssMiB: Math.round(p.rssMiB), progress, apiRequests, controlPlaneCpuS };
 }
 
 export interface SteadyState {
@@ -106,6 +111,8 @@ export interface Floor {
    */
   readonly healthyS?: number;
   readonly apiRequests?: Record<string, number>;
+  /** CPU seconds of the control plane from the start to all healthy (kubectl's own not included). */
+  readonly controlPlaneCpuS?: number;
 }
 
 function run(cmd: string, args: readonly string[]): Promise<void> {
@@ -119,8 +126,8 @@ function run(cmd: string, args: readonly string[]): Promise<void> {
 }
 
 /** Applies the N × M objects with `parallel` kubectl processes, one batch folder each; the files are written beforehand (not timed). */
-export async function floor(o: { kube: KubeClient; kubectl: string; kubeconfig: string; workDir: string; n: number; m: number; parallel: number; namespace: string }): Promise<Floor> {
-  const { kube, kubectl, kubeconfig, workDir, n, m, parallel, namespace } = o;
+export async function floor(o: { kube: KubeClient; controlPlane: readonly number[]; kubectl: string; kubeconfig: string; workDir: string; n: number; m: number; parallel: number; namespace: string }): Promise<Floor> {
+  const { kube, controlPlane, kubectl, kubeconfig, workDir, n, m, parallel, namespace } = o;
   const batches = Array.from({ length: parallel }, (_, b) => join(workDir, 'floor', `batch-${b}`));
   for (const dir of batches) mkdirSync(dir, { recursive: true });
   let objects = 0;
@@ -142,16 +149,18 @@ export async function floor(o: { kube: KubeClient; kubectl: string; kubeconfig: 
   await deployments.synced();
   try {
     const api0 = await apiRequestsByVerbResource(kube);
+    const cp0 = procsSample(controlPlane).cpuSeconds;
     const t0 = performance.now();
     await Promise.all(batches.map((dir) => run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '--field-manager', 'bench-floor', '-n', namespace, '-f', dir])));
     const wallS = Number(((performance.now() - t0) / 1000).toFixed(2));
     const expected = m >= 3 ? n : 0; // one Deployment per app (see appFiles)
     while (healthy.size < expected && performance.now() - t0 < 600_000) await sleep(100);
     const healthyS = healthy.size >= expected ? Number(((performance.now() - t0) / 1000).toFixed(2)) : undefined;
+    const controlPlaneCpuS = Number((procsSample(controlPlane).cpuSeconds - cp0).toFixed(2));
     const api1 = await apiRequestsByVerbResource(kube);
     const apiRequests: Record<string, number> = {};
     for (const [key, v] of Object.entries(api1)) if (v - (api0[key] ?? 0) > 0) apiRequests[key] = v - (api0[key] ?? 0);
-    return { objects, parallel, wallS, ...(healthyS !== undefined ? { healthyS } : {}), apiRequests };
+    return { objects, parallel, wallS, ...(healthyS !== undefined ? { healthyS } : {}), apiRequests, controlPlaneCpuS };
   } finally {
     await deployments.stop();
   }

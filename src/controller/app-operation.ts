@@ -146,7 +146,7 @@ async function terminated(s: Situation, base: Omit<OperationOutcome, 'conditions
   s.deps.written.record(`${s.app.metadata?.namespace ?? ''}/${s.app.metadata?.name ?? ''}`, written);
   if (!running) return { ...base, conditions: [] };
   const message = 'Operation terminated';
-  await s.deps.events.record(s.app, 'Warning', 'OperationCompleted', `Sync operation to ${prevState.operation.sync.revision} terminated`);
+  s.deps.events.record(s.app, 'Warning', 'OperationCompleted', `Sync operation to ${prevState.operation.sync.revision} terminated`);
   return { ...base, operationState: { ...prevState, phase: 'Failed', message, finishedAt: s.now }, conditions: [{ type: 'SyncError', message }], requeueAfterMs: 500 };
 }
 
@@ -162,7 +162,7 @@ async function dryRun(s: Situation, req: Request, base: Omit<OperationOutcome, '
   const live = narrowed(s.live, req.scope);
   const { message, results } = dryRunResults(live, req.prune);
   await clearRequest(s.deps, s.app);
-  await s.deps.events.record(s.app, 'Normal', 'OperationCompleted', `Dry run of a sync to ${s.src.revision}: ${message}`);
+  s.deps.events.record(s.app, 'Normal', 'OperationCompleted', `Dry run of a sync to ${s.src.revision}: ${message}`);
   const state: OperationState = {
     operation: { sync: { revision: s.src.revision, prune: req.prune, dryRun: true, ...(req.scope.resources ? { resources: [...req.scope.resources] } : {}) }, initiatedBy: { username: req.username ?? 'admin' } },
     phase: 'Succeeded', message, startedAt: s.now, finishedAt: s.now, syncResult: { revision: s.src.revision, resources: results },
@@ -202,7 +202,7 @@ export async function runOperation(s: Situation): Promise<OperationOutcome> {
   // A failed operation stays visible as a condition until a later one succeeds.
   const failed = prevState?.phase === 'Failed' || prevState?.phase === 'Error' ? [{ type: 'SyncError', message: prevState.message }] : [];
   if (typeof req === 'string') {
-    if (app['operation']) await deps.events.record(app, 'Warning', 'OperationRefused', req);
+    if (app['operation']) deps.events.record(app, 'Warning', 'OperationRefused', req);
     await clearRequest(deps, app);
     return { ...base, conditions: [...failed, { type: 'SyncError', message: req }] };
   }
@@ -223,7 +223,7 @@ export async function runOperation(s: Situation): Promise<OperationOutcome> {
     // operation (and the hook marked with it) when it restarts, instead of starting over and running
     // the hook a second time.
     await clearRequest(deps, app);
-    await deps.events.record(app, 'Normal', 'OperationStarted', `Initiated ${req.automated ? 'automated ' : ''}sync to ${src.revision}`);
+    deps.events.record(app, 'Normal', 'OperationStarted', `Initiated ${req.automated ? 'automated ' : ''}sync to ${src.revision}`);
     const state: OperationState = {
       operation: operationOf(req, src.revision), phase: 'Running', message: 'sync started: hooks and waves follow', startedAt,
       syncResult: { revision: src.revision, resources: [], source: spec.source ?? spec.sources?.[0] }, ...(req.automated ? { retryCount } : {}),
@@ -245,10 +245,10 @@ export async function runOperation(s: Situation): Promise<OperationOutcome> {
     syncResult: { revision: src.revision, resources: step.results, source: spec.source ?? spec.sources?.[0] },
     ...(req.automated ? { retryCount: step.phase === 'Succeeded' ? 0 : retryCount } : {}),
   };
-  if (!req.resume) await deps.events.record(app, 'Normal', 'OperationStarted', `Initiated ${req.automated ? 'automated ' : ''}sync to ${src.revision}`);
-  if (done) await deps.events.record(app, step.phase === 'Succeeded' ? 'Normal' : 'Warning', 'OperationCompleted', `Sync operation to ${src.revision} ${step.phase === 'Succeeded' ? 'succeeded' : `failed: ${step.message}`}`);
+  if (!req.resume) deps.events.record(app, 'Normal', 'OperationStarted', `Initiated ${req.automated ? 'automated ' : ''}sync to ${src.revision}`);
+  if (done) deps.events.record(app, step.phase === 'Succeeded' ? 'Normal' : 'Warning', 'OperationCompleted', `Sync operation to ${src.revision} ${step.phase === 'Succeeded' ? 'succeeded' : `failed: ${step.message}`}`);
   for (const r of step.results) {
-    if (r.drift) await deps.events.record(app, 'Normal', 'DriftReverted', `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}: ${r.drift}; reverted to Git`);
+    if (r.drift) deps.events.record(app, 'Normal', 'DriftReverted', `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}: ${r.drift}; reverted to Git`);
   }
   const history = step.phase === 'Succeeded' ? historyAfter(app, spec, src, state, now) : undefined;
   const succeeded = step.phase === 'Succeeded';

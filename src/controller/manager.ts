@@ -191,6 +191,7 @@ export class ControllerManager {
   async stop(opts: { releaseLease?: boolean } = {}): Promise<void> {
     await this.poller.stop();
     await this.queue.shutdown();
+    await this.deps.events.flush(5000);
     await this.holder.shard?.stop(opts.releaseLease ?? true);
     await this.deps.live.stop();
     await this.deps.clusters.stop();

@@ -70,7 +70,8 @@ export class WorkingCopy {
     await git(['push', '--quiet', 'origin', `refs/tags/${name}`], this.dir, this.env);
   }
 
+  /** Retried: a `git gc --auto` that a commit started in the background may still be writing in .git. */
   remove(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }

@@ -162,6 +162,7 @@ export class SealedSecretsController {
     await this.secrets.stop();
     await this.informer.stop();
     await this.queue.shutdown();
+    await this.events.flush(5000);
   }
 
   private onEvent(type: WatchEventType, obj: KubeObject, old: KubeObject | undefined): void {
@@ -186,7 +187,7 @@ export class SealedSecretsController {
       // UnsealError (and key parsing) messages name keys and scopes, never values.
       const message = `Failed to unseal: ${errorMessage(e)}`;
       log.warn('cannot unseal', { error: message });
-      await this.events.record(ref, 'Warning', 'ErrUnsealFailed', message);
+      this.events.record(ref, 'Warning', 'ErrUnsealFailed', message);
       await this.writeStatus(ss, { status: 'False', reason: 'ErrUnsealFailed', message });
       return; // permanent until the SealedSecret (or the keys) change
     }
@@ -199,7 +200,7 @@ export class SealedSecretsController {
       if (!controlled && existing.metadata?.annotations?.[MANAGED_ANNOTATION] !== 'true') {
         const message = `Resource "${name}" already exists and is not managed by SealedSecret`;
         log.warn(message);
-        await this.events.record(ref, 'Warning', 'ErrUpdateFailed', message);
+        this.events.record(ref, 'Warning', 'ErrUpdateFailed', message);
         await this.writeStatus(ss, { status: 'False', reason: 'ErrUpdateFailed', message });
         return;
       }
@@ -226,11 +227,11 @@ export class SealedSecretsController {
       if (!(e instanceof KubeApiError) || e.status === 0) throw e;
       // The API server's answer names fields, not the values sent.
       const message = `Failed to write the Secret: ${e.message}`;
-      await this.events.record(ref, 'Warning', 'ErrUpdateFailed', message);
+      this.events.record(ref, 'Warning', 'ErrUpdateFailed', message);
       await this.writeStatus(ss, { status: 'False', reason: 'ErrUpdateFailed', message });
       throw e;
     }
-    await this.events.record(ref, 'Normal', 'Unsealed', 'SealedSecret unsealed successfully');
+    this.events.record(ref, 'Normal', 'Unsealed', 'SealedSecret unsealed successfully');
     await this.writeStatus(ss, { status: 'True', reason: 'Unsealed', message: '' });
   }
 

@@ -85,8 +85,8 @@ test('sync, tree, diff, manifest, events, history, rollback and delete through t
   assert.equal((await server.call(admin, `/api/v1/applications/${app}/resource?version=v1&kind=Secret&namespace=kube-system&name=other`)).status, 404, 'only its own resources');
 
   // Events, history and commit metadata.
-  const events = (await json<{ items: { reason: string }[] }>(`/api/v1/applications/${app}/events`)).items;
-  assert.ok(events.some((e) => e.reason === 'OperationCompleted'));
+  // Events are sent after the reconcile that records them, a moment later.
+  await eventually('OperationCompleted event', async () => ((await json<{ items: { reason: string }[] }>(`/api/v1/applications/${app}/events`)).items.some((e) => e.reason === 'OperationCompleted') ? true : undefined), 15_000);
   const got = await json<{ status: ApplicationStatus }>(`/api/v1/applications/${app}`);
   assert.equal(got.status.history?.[0]?.revisionMetadata?.message?.split('\n')[0], 'first version');
   const meta = await json<{ message: string; author: string }>(`/api/v1/applications/${app}/revisions/${second}/metadata`);
