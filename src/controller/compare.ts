@@ -41,23 +41,31 @@ export class DryRunCache {
 /** Live objects come from the watch cache and are never mutated, so each one's compared content is hashed once. */
 const liveHashes = new WeakMap<KubeObject, string>();
 
+const hashOfNormalized = (normalized: KubeObject): string => createHash('sha256').update(JSON.stringify(normalized)).digest('hex');
+
 function liveHash(live: KubeObject): string {
   let h = liveHashes.get(live);
   if (h === undefined) {
-    h = createHash('sha256').update(JSON.stringify(normalizeForCompare(live))).digest('hex');
+    h = hashOfNormalized(normalizeForCompare(live));
     liveHashes.set(live, h);
   }
   return h;
 }
 
-function cacheKey(desired: KubeObject, live: KubeObject): string {
-  const h = createHash('sha256').update(JSON.stringify(desired)).update('\0').update(liveHash(live)).digest('hex');
-  return `${String(live.metadata?.['uid'])}#${h}`;
+function keyOf(desired: KubeObject, uid: unknown, liveContentHash: string): string {
+  const h = createHash('sha256').update(JSON.stringify(desired)).update('\0').update(liveContentHash).digest('hex');
+  return `${String(uid)}#${h}`;
 }
 
-/** Records an object as a sync just stored it as the prediction for applying `desired` to it again. */
+function cacheKey(desired: KubeObject, live: KubeObject): string {
+  return keyOf(desired, live.metadata?.['uid'], liveHash(live));
+}
+
+/** Records an object as a sync just stored it as the prediction for applying `desired` to it again (normalised once, for key and value). */
 export function rememberApplied(cache: DryRunCache, desired: KubeObject, applied: KubeObject): void {
-  if (applied.metadata?.['uid']) cache.set(cacheKey(desired, applied), normalizeForCompare(applied));
+  if (!applied.metadata?.['uid']) return;
+  const normalized = normalizeForCompare(applied);
+  cache.set(keyOf(desired, applied.metadata['uid'], hashOfNormalized(normalized)), normalized);
 }
 
 export interface CompareContext {

@@ -4,19 +4,23 @@
 import type { KubeObject } from '../kube/client.js';
 
 const SERVER_METADATA = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp', 'selfLink', 'deletionGracePeriodSeconds'] as const;
+const SERVER_METADATA_SET: ReadonlySet<string> = new Set(SERVER_METADATA);
 const SERVER_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision'] as const;
 
 export function normalizeForCompare(obj: KubeObject): KubeObject {
-  const copy = structuredClone(obj);
-  delete copy['status'];
-  const meta = copy.metadata;
-  if (meta) {
-    for (const k of SERVER_METADATA) Reflect.deleteProperty(meta, k);
-    const annotations = meta['annotations'] as Record<string, string> | undefined;
+  // Only what is kept is copied: managedFields and status are most of a busy object's size.
+  const { status: _status, metadata, ...rest } = obj;
+  const copy = structuredClone(rest) as KubeObject;
+  if (metadata) {
+    const meta: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(metadata)) if (!SERVER_METADATA_SET.has(k)) meta[k] = v;
+    const kept = structuredClone(meta);
+    const annotations = kept['annotations'] as Record<string, string> | undefined;
     if (annotations) {
       for (const a of SERVER_ANNOTATIONS) Reflect.deleteProperty(annotations, a);
-      if (Object.keys(annotations).length === 0) Reflect.deleteProperty(meta, 'annotations');
+      if (Object.keys(annotations).length === 0) Reflect.deleteProperty(kept, 'annotations');
     }
+    copy.metadata = kept;
   }
   return copy;
 }
