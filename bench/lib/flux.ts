@@ -13,6 +13,9 @@ import { APPS_NS, LATENCY_NS, appName, appPath } from './workload.js';
 import { createAll, startInformer, type ToolContext, type ToolUnderTest } from './tool.js';
 
 const NS = 'flux-system';
+/** As in Flux's published benchmark (fluxcd/flux-benchmark): its defaults are 2 and 4. */
+const SOURCE_CONCURRENCY = 10;
+const KUSTOMIZE_CONCURRENCY = 20;
 const GITREPOS = `/apis/source.toolkit.fluxcd.io/v1/namespaces/${NS}/gitrepositories`;
 const KUSTOMIZATIONS = `/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/${NS}/kustomizations`;
 
@@ -59,7 +62,7 @@ export class FluxUnderTest implements ToolUnderTest {
 
   private constructor(private readonly ctx: ToolContext, private readonly flux: FluxSettings, private readonly children: Child[], private readonly ks: Informer) {
     this.pollIntervalMs = parseDuration(flux.sourceInterval) ?? 60_000;
-    this.settings = `source-controller v1.9.6 and kustomize-controller v1.9.5 at their default concurrency; one GitRepository per repository shared by its Kustomizations; GitRepository interval ${flux.sourceInterval}, Kustomization interval ${flux.kustomizationInterval}, wait: true, prune: true`;
+    this.settings = `source-controller v1.9.6 (--concurrent=${SOURCE_CONCURRENCY}) and kustomize-controller v1.9.5 (--concurrent=${KUSTOMIZE_CONCURRENCY}), the concurrency of Flux's own benchmark rig (fluxcd/flux-benchmark); one GitRepository per repository shared by its Kustomizations; GitRepository interval ${flux.sourceInterval}, Kustomization interval ${flux.kustomizationInterval}, wait: true, prune: true`;
   }
 
   static async start(ctx: ToolContext, bin: string, flux: FluxSettings): Promise<FluxUnderTest> {
@@ -77,9 +80,10 @@ export class FluxUnderTest implements ToolUnderTest {
       Child.start('source-controller', join(bin, 'source-controller'), [
         ...common, `--metrics-addr=${LOOPBACK}:${m1}`, `--health-addr=${LOOPBACK}:${h1}`,
         `--storage-path=${storageDir}`, `--storage-addr=${LOOPBACK}:${storage}`, `--storage-adv-addr=${LOOPBACK}:${storage}`,
+        `--concurrent=${SOURCE_CONCURRENCY}`,
       ], { logFile: join(ctx.workDir, 'source-controller.log'), env }),
       Child.start('kustomize-controller', join(bin, 'kustomize-controller'), [
-        ...common, `--metrics-addr=${LOOPBACK}:${m2}`, `--health-addr=${LOOPBACK}:${h2}`,
+        ...common, `--metrics-addr=${LOOPBACK}:${m2}`, `--health-addr=${LOOPBACK}:${h2}`, `--concurrent=${KUSTOMIZE_CONCURRENCY}`,
       ], { logFile: join(ctx.workDir, 'kustomize-controller.log'), env }),
     ];
     try {
@@ -116,6 +120,14 @@ export class FluxUnderTest implements ToolUnderTest {
 
   latencyAppReady(revision: string): boolean {
     return readyAt(this.ks.get(NS, 'latency'), revision);
+  }
+
+  async suspendUnready(revision: string): Promise<number> {
+    const unready = this.ks.list().filter((k) => k.metadata?.name !== 'latency' && !readyAt(k, revision));
+    for (let i = 0; i < unready.length; i += 16) {
+      await Promise.all(unready.slice(i, i + 16).map((k) => this.ctx.kube.request('PATCH', `${KUSTOMIZATIONS}/${k.metadata?.name ?? ''}`, { body: { spec: { suspend: true } }, contentType: 'application/merge-patch+json' })));
+    }
+    return unready.length;
   }
 
   async stop(): Promise<void> {

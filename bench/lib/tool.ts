@@ -30,6 +30,11 @@ export interface ToolUnderTest {
   /** How many of the N apps are applied and healthy at `revision` (a commit SHA). */
   readyApps(revision: string): number;
   latencyAppReady(revision: string): boolean;
+  /**
+   * After a cold start that timed out: stops work on the apps not yet ready (Flux: suspends their
+   * Kustomizations), so the later scenarios measure the tool, not its backlog. Returns how many.
+   */
+  suspendUnready?(revision: string): Promise<number>;
   stop(): Promise<void>;
 }
 

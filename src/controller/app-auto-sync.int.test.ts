@@ -65,6 +65,11 @@ test('an automated Application applies Git, follows new commits, and reports com
   const live = await kube.get<{ spec: { replicas: number }; metadata: { annotations: Record<string, string> } }>(`/apis/apps/v1/namespaces/${dest}/deployments/web`);
   assert.equal(live.spec.replicas, 2);
   assert.equal(live.metadata.annotations['fjord.dev/tracking-id'], `${name}:apps/Deployment:${dest}/web`);
+  // A sync that starts and ends in one reconcile is one Event (sent a moment after the reconcile).
+  const appEvents = async (): Promise<{ reason: string; message: string }[]> => (await kube.get<{ items: { reason: string; message: string; involvedObject: { name: string } }[] }>(`/api/v1/namespaces/${ctrlNs}/events`)).items.filter((e) => e.involvedObject.name === name);
+  const completed = await eventually('OperationCompleted event', async () => (await appEvents()).find((e) => e.reason === 'OperationCompleted'), 15_000);
+  assert.equal(completed.message, `Automated sync operation to ${first} succeeded`);
+  assert.deepEqual((await appEvents()).filter((e) => e.reason === 'OperationStarted'), [], 'no separate OperationStarted');
 
   const second = await wc.write({ 'apps/web/deployment.yaml': deployment(3, 'registry.example.com/web:1.1.0') }).commit('web: 1.1.0, three replicas');
   const pushedAt = Date.now();

@@ -245,8 +245,12 @@ export async function runOperation(s: Situation): Promise<OperationOutcome> {
     syncResult: { revision: src.revision, resources: step.results, source: spec.source ?? spec.sources?.[0] },
     ...(req.automated ? { retryCount: step.phase === 'Succeeded' ? 0 : retryCount } : {}),
   };
-  if (!req.resume) deps.events.record(app, 'Normal', 'OperationStarted', `Initiated ${req.automated ? 'automated ' : ''}sync to ${src.revision}`);
-  if (done) deps.events.record(app, step.phase === 'Succeeded' ? 'Normal' : 'Warning', 'OperationCompleted', `Sync operation to ${src.revision} ${step.phase === 'Succeeded' ? 'succeeded' : `failed: ${step.message}`}`);
+  // An operation that starts and ends in this reconcile gets one event, which says both (an Event
+  // is a write to the API server, and a cold start of a thousand Applications makes a thousand).
+  const initiated = `${req.automated ? 'automated ' : ''}sync to ${src.revision}`;
+  if (!req.resume && !done) deps.events.record(app, 'Normal', 'OperationStarted', `Initiated ${initiated}`);
+  const outcome = step.phase === 'Succeeded' ? 'succeeded' : `failed: ${step.message}`;
+  if (done) deps.events.record(app, step.phase === 'Succeeded' ? 'Normal' : 'Warning', 'OperationCompleted', req.resume ? `Sync operation to ${src.revision} ${outcome}` : `${req.automated ? 'Automated sync' : 'Sync'} operation to ${src.revision} ${outcome}`);
   for (const r of step.results) {
     if (r.drift) deps.events.record(app, 'Normal', 'DriftReverted', `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}: ${r.drift}; reverted to Git`);
   }

@@ -28,22 +28,22 @@ function slowApi(): { kube: KubeClient; created: KubeObject[]; inFlight: () => n
 
 const app = (name: string): KubeObject => ({ apiVersion: 'fjord.dev/v1alpha1', kind: 'Application', metadata: { name, namespace: 'fjord', uid: `uid-${name}` } });
 
-test('recording returns at once; two events are sent at a time and flush() waits for all of them', async () => {
+test('recording returns at once; four events are sent at a time and flush() waits for all of them', async () => {
   const api = slowApi();
   const lines: string[] = [];
   const events = new EventRecorder(api.kube, createLogger({ write: (l) => { lines.push(l); } }));
-  for (let i = 0; i < 5; i++) events.record(app(`a${i}`), 'Normal', 'OperationCompleted', `sync ${i} succeeded`);
-  assert.equal(api.inFlight(), 2, 'two in flight, three waiting');
+  for (let i = 0; i < 7; i++) events.record(app(`a${i}`), 'Normal', 'OperationCompleted', `sync ${i} succeeded`);
+  assert.equal(api.inFlight(), 4, 'four in flight, three waiting');
   let flushed = false;
   const flushing = events.flush().then(() => { flushed = true; });
-  while (api.created.length < 5) {
+  while (api.created.length < 7) {
     api.release();
     await new Promise((r) => setImmediate(r));
   }
   await flushing;
   assert.ok(flushed);
-  assert.equal(api.maxInFlight(), 2);
-  assert.deepEqual(api.created.map((e) => (e['involvedObject'] as { name: string }).name).sort(), ['a0', 'a1', 'a2', 'a3', 'a4']);
+  assert.equal(api.maxInFlight(), 4);
+  assert.deepEqual(api.created.map((e) => (e['involvedObject'] as { name: string }).name).sort(), ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6']);
   assert.equal(lines.length, 0, 'nothing to warn about');
 });
 
