@@ -70,6 +70,9 @@ test('an unchanged Application is reconciled every period but its status is writ
   const times = [last?.at ?? t0, ...window.map((x) => x.at)];
   const gaps = times.slice(1).map((at, i) => at - (times[i] ?? at));
   assert.ok(Math.max(...gaps) <= 4000 + 2500, `gaps between reconciledAt writes: ${gaps.join(', ')} ms`);
+  // Status is one atomic field for the API server's field management: cheap to write at scale (ADR 13).
+  const managed = ((await w.ctrl.getApp(w.name)).metadata?.['managedFields'] ?? []) as { subresource?: string; fieldsV1?: unknown }[];
+  assert.deepEqual(managed.filter((m) => m.subresource === 'status').map((m) => m.fieldsV1), [{ 'f:status': {} }]);
   // A heartbeat changes reconciledAt and nothing else.
   for (const x of window) {
     const { reconciledAt: _a, ...rest } = x.status;

@@ -57,7 +57,7 @@ export function AppPage({ name, node }: { name: string; node: string | undefined
         <div><dt>Target</dt><dd>{src?.targetRevision ?? 'HEAD'} <span className="mono muted">{shortSha(st?.sync?.revision)}</span></dd></div>
         <div><dt>Destination</dt><dd>{clusterLabel(a.spec.destination)} · {a.spec.destination?.namespace ?? ''}</dd></div>
         <div><dt>Auto-sync</dt><dd>{a.spec.syncPolicy?.automated ? `on${a.spec.syncPolicy.automated.prune ? ', prune' : ''}${a.spec.syncPolicy.automated.selfHeal ? ', self-heal' : ''}` : 'off'}</dd></div>
-        <div><dt>Reconciled</dt><dd>{timeAgo(st?.reconciledAt)} <span className={`live-dot${d.live ? ' on' : ''}`} title={d.live ? 'Live' : 'Reconnecting…'} /></dd></div>
+        <div><dt>Reconciled</dt><dd title="Last written status. Fjord watches live objects and polls Git continuously; an Application where nothing changed has its status rewritten only every status heartbeat (10 minutes by default).">{timeAgo(st?.reconciledAt)} <span className={`live-dot${d.live ? ' on' : ''}`} title={d.live ? 'Live' : 'Reconnecting…'} /></dd></div>
       </dl>
       {op?.phase === 'Running' && tab !== 'sync' && <OperationView op={op} onTerminate={() => { act.open('terminate'); }} />}
       <nav className="tabs" role="tablist">
