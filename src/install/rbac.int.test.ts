@@ -51,7 +51,7 @@ async function runRole(t: TestContext, id: RoleIdentity, flavor: ApiFlavor, { ex
   const proc = startFjord(t, ['run', '--kubeconfig', id.kubeconfig, '--roles', id.role, '--namespace', flavor.namespace, '--cache-dir', cacheDir, '--log-format', 'text', '--port', '0', ...extra], env);
   await proc.waitForLine(ready, 120_000);
   const url = /http=(http:\/\/127\.0\.0\.1:\d+)/.exec(await proc.waitForLine(/INFO\s+running /, 60_000))?.[1] ?? '';
-  assert.doesNotMatch(proc.lines.join('\n'), /forbidden|403/i, `fjord run --roles ${id.role} met no permission error while starting`);
+  assert.doesNotMatch(proc.lines.join('\n'), /forbidden|\b403\b/i, `fjord run --roles ${id.role} met no permission error while starting`);
   return { proc, url };
 }
 
