@@ -66,6 +66,13 @@ export async function apiRequestsByVerb(kube: KubeClient): Promise<Record<string
   return byVerb(await apiRequestsByVerbResource(kube));
 }
 
+/** after − before, per key, keeping only keys that grew. */
+export function delta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, v] of Object.entries(after)) if (v - (before[key] ?? 0) > 0) out[key] = v - (before[key] ?? 0);
+  return out;
+}
+
 /** after − before, per verb, scaled to one minute. */
 export function perMinute(before: Record<string, number>, after: Record<string, number>, seconds: number): Record<string, number> {
   const out: Record<string, number> = {};

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../../src/kube/client.js';
 import { createInformer } from '../../src/kube/watch.js';
 import { assessHealth } from '../../src/health/health.js';
-import { apiRequestsByVerb, apiRequestsByVerbResource, byVerb, perMinute, procsSample } from './proc.js';
+import { apiRequestsByVerb, apiRequestsByVerbResource, byVerb, delta, perMinute, procsSample } from './proc.js';
 import type { ToolUnderTest } from './tool.js';
 import { appFiles } from './workload.js';
 
@@ -53,9 +53,7 @@ export async function coldStart(tool: ToolUnderTest, env: { kube: KubeClient; co
   const wall = ready >= n ? secs() : null;
   const p = procsSample(tool.pids());
   const controlPlaneCpuS = Number((procsSample(controlPlane).cpuSeconds - cp0).toFixed(2));
-  const api1 = await apiRequestsByVerbResource(kube);
-  const apiRequests: Record<string, number> = {};
-  for (const [key, v] of Object.entries(api1)) if (v - (api0[key] ?? 0) > 0) apiRequests[key] = v - (api0[key] ?? 0);
+  const apiRequests = delta(api0, await apiRequestsByVerbResource(kube));
   return { apps: n, wallS: wall, createS: createS || secs(), readyAtEnd: ready, cpuS: Number((p.cpuSeconds - cpu0).toFixed(2)), peakRssMiB: Math.round(p.peakRssMiB), rssMiB: Math.round(p.rssMiB), progress, apiRequests, controlPlaneCpuS };
 }
 
@@ -131,10 +129,12 @@ export async function floor(o: { kube: KubeClient; controlPlane: readonly number
   const batches = Array.from({ length: parallel }, (_, b) => join(workDir, 'floor', `batch-${b}`));
   for (const dir of batches) mkdirSync(dir, { recursive: true });
   let objects = 0;
+  let expected = 0; // Deployments, each to become Healthy
   for (let i = 0; i < n; i++) {
     for (const [path, content] of Object.entries(appFiles(i, m))) {
       writeFileSync(join(batches[i % parallel] ?? '', path.replace(/\//g, '_')), content);
       objects++;
+      if (/^kind: Deployment$/m.test(content)) expected++;
     }
   }
   const healthy = new Set<string>();
@@ -153,13 +153,10 @@ export async function floor(o: { kube: KubeClient; controlPlane: readonly number
     const t0 = performance.now();
     await Promise.all(batches.map((dir) => run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '--field-manager', 'bench-floor', '-n', namespace, '-f', dir])));
     const wallS = Number(((performance.now() - t0) / 1000).toFixed(2));
-    const expected = m >= 3 ? n : 0; // one Deployment per app (see appFiles)
     while (healthy.size < expected && performance.now() - t0 < 600_000) await sleep(100);
     const healthyS = healthy.size >= expected ? Number(((performance.now() - t0) / 1000).toFixed(2)) : undefined;
     const controlPlaneCpuS = Number((procsSample(controlPlane).cpuSeconds - cp0).toFixed(2));
-    const api1 = await apiRequestsByVerbResource(kube);
-    const apiRequests: Record<string, number> = {};
-    for (const [key, v] of Object.entries(api1)) if (v - (api0[key] ?? 0) > 0) apiRequests[key] = v - (api0[key] ?? 0);
+    const apiRequests = delta(api0, await apiRequestsByVerbResource(kube));
     return { objects, parallel, wallS, ...(healthyS !== undefined ? { healthyS } : {}), apiRequests, controlPlaneCpuS };
   } finally {
     await deployments.stop();

@@ -28,11 +28,15 @@ test('npm run bench --quick (Fjord only) measures every scenario with plausible 
 
   assert.deepEqual(run.errors, []);
   assert.equal(run.floor?.objects, 15, 'the floor applies 5 × 3 objects');
+  const fl = run.floor;
+  assert.ok(fl.healthyS !== undefined && fl.healthyS >= fl.wallS, `the floor's 5 Deployments became Healthy (at ${String(fl.healthyS)} s, stored at ${fl.wallS} s)`);
+  assert.ok((fl.controlPlaneCpuS ?? 0) > 0 && (fl.apiRequests?.['APPLY configmaps'] ?? 0) >= 5, 'the floor reports control-plane CPU and its API requests');
   const f = run.fjord;
   assert.ok(f, 'Fjord was measured');
   assert.equal(f.cold.readyAtEnd, 5, 'all 5 Applications ended Synced and Healthy');
   assert.ok(f.cold.wallS !== null && f.cold.wallS > 0 && f.cold.wallS < 90, `cold start ${String(f.cold.wallS)} s`);
   assert.ok(f.cold.cpuS > 0, 'the controller used CPU during the cold start');
+  assert.ok((f.cold.controlPlaneCpuS ?? 0) > 0 && (f.cold.apiRequests?.['POST applications'] ?? 0) >= 5, 'the cold start reports control-plane CPU and its API requests');
   assert.ok(f.cold.peakRssMiB > 20 && f.cold.peakRssMiB < 2000, `peak RSS ${f.cold.peakRssMiB} MiB`);
   assert.equal(f.push.length, 3);
   for (const ms of f.push) assert.ok(ms !== null && ms > 0 && ms < 60_000, `push-to-applied ${String(ms)} ms`);

@@ -16,7 +16,7 @@ import { evaluateLive } from './app-live.js';
 import { runOperation } from './app-operation.js';
 import { finalizeDeletion } from './app-deletion.js';
 import { writeStatus } from './status-writer.js';
-import { handleRefresh, refreshRequested } from './refresh.js';
+import { handleRefresh } from './refresh.js';
 import { isHook } from '../sync/hooks.js';
 
 export type Problem = Omit<Condition, 'lastTransitionTime'>;
@@ -137,13 +137,12 @@ export async function reconcileApplication(deps: ControllerDeps, key: string): P
   const started = Date.now();
   if (app.metadata?.['deletionTimestamp']) return finalizeDeletion(deps, app, log);
   const now = deps.now().toISOString();
-  // A refresh asked for by a person (or a webhook passed on) always shows in reconciledAt.
-  const refreshed = refreshRequested(app, deps.flavor.refreshAnnotation) !== undefined;
-  const d = await handleRefresh(deps, app);
+  const { deps: d, refreshed } = await handleRefresh(deps, app);
   const v = validate(d, app);
   const result = 'type' in v
     ? { status: problemStatus(app, v, now), requeueAfterMs: undefined }
     : await evaluate(d, app, v, now);
+  // A refresh asked for by a person (or a webhook passed on) always shows in reconciledAt.
   const wrote = await writeStatus(d, app, result.status, { force: refreshed });
   const next = Math.min(result.requeueAfterMs ?? Number.POSITIVE_INFINITY, jitter(deps.reconciliationMs));
   // One line per reconcile that changed something; the periodic pass over unchanged Applications

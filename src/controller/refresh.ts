@@ -14,13 +14,13 @@ export function refreshRequested(app: KubeObject, annotation: string): RefreshKi
   return v === 'hard' ? 'hard' : 'normal';
 }
 
-/** Clears what a refresh asks to clear, removes the annotation, and returns the deps to reconcile with. */
-export async function handleRefresh(deps: ControllerDeps, app: KubeObject): Promise<ControllerDeps> {
+/** Clears what a refresh asks to clear, removes the annotation, and returns the deps to reconcile with and whether a refresh was asked for. */
+export async function handleRefresh(deps: ControllerDeps, app: KubeObject): Promise<{ deps: ControllerDeps; refreshed: boolean }> {
   const kind = refreshRequested(app, deps.flavor.refreshAnnotation);
-  if (!kind) return deps;
+  if (!kind) return { deps, refreshed: false };
   const path = applicationPath(deps.flavor, app.metadata?.namespace ?? '', app.metadata?.name ?? '');
   const written = await deps.kube.request('PATCH', path, { body: { metadata: { annotations: { [deps.flavor.refreshAnnotation]: null } } }, contentType: 'application/merge-patch+json' });
   deps.written.record(`${app.metadata?.namespace ?? ''}/${app.metadata?.name ?? ''}`, written);
   if (kind === 'hard') deps.renderCache.clear();
-  return { ...deps, knownRefs: () => undefined };
+  return { deps: { ...deps, knownRefs: () => undefined }, refreshed: true };
 }

@@ -23,7 +23,7 @@ function sameApartFromTime(a: unknown, b: ApplicationStatus): boolean {
 export type StatusWrite = 'changed' | 'heartbeat' | 'skipped';
 
 /** How old the written reconciledAt may be before a reconcile that changed nothing writes it again. */
-export function heartbeatDueAfterMs(deps: Pick<ControllerDeps, 'reconciliationMs' | 'statusHeartbeatMs'>): number {
+function heartbeatDueAfterMs(deps: Pick<ControllerDeps, 'reconciliationMs' | 'statusHeartbeatMs'>): number {
   return Math.max(deps.statusHeartbeatMs - deps.reconciliationMs, deps.reconciliationMs / 2);
 }
 
