@@ -3,7 +3,8 @@
 // and PNG plots next to it; with --docs also docs/benchmarks.md and docs/bench/*.png.
 //   npm run bench -- [--quick] [--apps N] [--resources M] [--commits N] [--drifts N] [--steady S]
 //                    [--replicas N] [--no-flux] [--no-floor] [--flux-commits N] [--flux-drifts N]
-//                    [--flux-source-interval 1m] [--flux-kustomization-interval 10m] [--cpu-prof] [--docs]
+//                    [--flux-source-interval 1m] [--flux-kustomization-interval 10m] [--api-apps 5000 (0: skip)]
+//                    [--api-requests 200] [--cpu-prof] [--docs]
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -16,7 +17,7 @@ import { markdownTable, textTable } from './lib/stats.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-const FLAGS = ['--report', '--fjord-run-args', '--replicas', '--apps', '--resources', '--commits', '--drifts', '--steady', '--flux-commits', '--flux-drifts', '--floor-parallel', '--flux-source-interval', '--flux-kustomization-interval', '--cold-timeout'] as const;
+const FLAGS = ['--report', '--fjord-run-args', '--replicas', '--apps', '--resources', '--commits', '--drifts', '--steady', '--flux-commits', '--flux-drifts', '--floor-parallel', '--flux-source-interval', '--flux-kustomization-interval', '--cold-timeout', '--api-apps', '--api-requests'] as const;
 const SWITCHES = ['--quick', '--no-flux', '--no-fjord', '--no-floor', '--cpu-prof', '--docs'] as const;
 
 function usage(problem: string): Error {
@@ -45,6 +46,7 @@ export function parseArgs(argv: readonly string[], log: (l: string) => void): Be
     flux: !on.has('--no-flux'), fjord: !on.has('--no-fjord'), fluxCommits: int('--flux-commits', 10, 2), fluxDrifts: int('--flux-drifts', 3, 1),
     fluxSettings: { sourceInterval: values.get('--flux-source-interval') ?? '1m', kustomizationInterval: values.get('--flux-kustomization-interval') ?? '10m' },
     replicas: int('--replicas', 1, 1, 1, 8), clusterName: 'bench', freshClusterPerPhase: true, cpuProfile: on.has('--cpu-prof'), coldTimeoutMs: int('--cold-timeout', 1200, 300, 10) * 1000,
+    apiApps: int('--api-apps', 5000, 100, 0), apiRequests: int('--api-requests', 200, 20, 1),
     ...(values.has('--fjord-run-args') ? { fjordRunArgs: (values.get('--fjord-run-args') ?? '').split(' ').filter((a) => a !== '') } : {}),
     root: ROOT, logDir: '', log, docs: on.has('--docs'), ...(values.has('--report') ? { report: values.get('--report') ?? '' } : {}),
   };
@@ -104,7 +106,7 @@ How each figure is taken:
   Drift-to-reverted: from a manual scale/edit/delete returning to the object back at Git's state.
 - Cold start: from the first create of N Applications (Flux: one GitRepository per repository and N Kustomizations) to all
   of them applied and healthy at the commit. CPU seconds and peak RSS (VmHWM) are read from /proc of the
-  controller processes (Fjord: \`fjord run\` run from the sources through tsx; Flux: both controllers summed).
+  controller processes (Fjord: \`fjord run\` as built, bin/fjord.js on dist/; Flux: both controllers summed).
 - Floor: the same objects with parallel \`kubectl apply --server-side\` processes, no GitOps, timed until
   all are stored and until every Deployment is Healthy by Fjord's health rules (watched). The cold start
   is measured to applied and healthy, so its ratio uses the second.
@@ -112,6 +114,9 @@ How each figure is taken:
   its unready apps suspended (Flux: \`spec.suspend\`) before the other scenarios, so they measure the
   tool and not its backlog; the table then shows how many were ready.
 - Control-plane CPU: etcd, kube-apiserver, controller-manager, scheduler and KWOK, from /proc.
+- API list: N Applications (5,000) created on a cluster of their own, Fjord's API server alone (no
+  controller), and sequential \`GET /api/v1/applications?limit=100\` requests: the first page, a page
+  in the middle, a label selector and a name search (\`npm run bench:api\` runs this phase alone).
 - API requests: \`apiserver_request_total\` from kube-apiserver's /metrics, minus the idle cluster's own rate
   measured just before the tool started. Git requests: HTTP requests served by the local Git server.
 ${settings.map((s) => `- ${s}`).join('\n')}
@@ -123,15 +128,16 @@ ${pictures.map((p) => `![${p.caption}](bench/${p.file})\n\n*${p.caption}.*\n`).j
 
 interface Saved { startedAt: string; options: BenchOptions; loadAverage: { start: number[]; end: number[] }; run: BenchRun }
 
-/** Earlier results (comma-separated JSON files) merged: the floor, Fjord and Flux each from the first file that has it. */
+/** Earlier results (comma-separated JSON files) merged: the floor, the API list, Fjord and Flux each from the first file that has it. */
 function loadReports(files: string): { o: BenchOptions; run: BenchRun; startedAt: string; sources: string[] } {
   const saved = files.split(',').map((f) => ({ f, s: JSON.parse(readFileSync(f, 'utf8')) as Saved }));
   const first = saved[0]?.s;
   if (!first) throw usage('--report: give one or more results files, comma-separated');
   const floor = saved.find((x) => x.s.run.floor)?.s.run.floor;
+  const api = saved.find((x) => x.s.run.api)?.s.run.api;
   const fjord = saved.find((x) => x.s.run.fjord)?.s.run.fjord;
   const fluxRun = saved.find((x) => x.s.run.flux)?.s.run.flux;
-  const run: BenchRun = { ...(floor ? { floor } : {}), ...(fjord ? { fjord } : {}), ...(fluxRun ? { flux: fluxRun } : {}), errors: saved.flatMap((x) => x.s.run.errors) };
+  const run: BenchRun = { ...(floor ? { floor } : {}), ...(api ? { api } : {}), ...(fjord ? { fjord } : {}), ...(fluxRun ? { flux: fluxRun } : {}), errors: saved.flatMap((x) => x.s.run.errors) };
   const flux = saved.find((x) => x.s.run.flux !== undefined)?.s.options;
   const o = { ...first.options, ...(flux ? { fluxCommits: flux.fluxCommits, fluxDrifts: flux.fluxDrifts } : {}), log: (): void => undefined };
   return { o, run, startedAt: first.startedAt, sources: saved.map((x) => `${basename(x.f)} (load average ${x.s.loadAverage.start.map((v) => v.toFixed(1)).join(' ')} at its start)`) };

@@ -1,5 +1,6 @@
-// Fjord under test: `fjord run --roles controller,server` as a child process (from the working tree's
-// sources through tsx) at its default settings, one Application per app.
+// Fjord under test: `fjord run --roles controller,server` as a child process at its default settings,
+// one Application per app, run as users run it: `bin/fjord.js` on the compiled dist/ (the bench builds
+// it first), so the figures do not include a TypeScript loader.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FJORD } from '../../src/api/flavor.js';
@@ -51,12 +52,13 @@ export class FjordUnderTest implements ToolUnderTest {
 
   private static spawn(ctx: ToolContext, replica: number, replicas: number): Child {
     const suffix = replicas > 1 ? `-${replica}` : '';
-    const node = ['--import', 'tsx', ...(ctx.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(ctx, suffix)}`] : [])];
+    const node = ctx.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(ctx, suffix)}`] : [];
     return Child.start(`fjord run${suffix}`, process.execPath, [
-      ...node, join(ctx.root, 'bench', 'fjord-cli.ts'), 'run', '--kubeconfig', ctx.kubeconfig, '--roles', 'controller,server',
+      ...node, join(ctx.root, 'bin', 'fjord.js'), 'run', '--kubeconfig', ctx.kubeconfig, '--roles', 'controller,server',
       '--port', '0', '--cache-dir', join(ctx.workDir, `fjord-cache${suffix}`), '--log-format', 'json',
+      ...(ctx.cpuProfile ? ['--cpu-profile-dir', profileDir(ctx, suffix)] : []),
       ...(replicas > 1 ? ['--replica-id', `bench${suffix}`] : []), ...(ctx.fjordRunArgs ?? []),
-    ], { logFile: join(ctx.workDir, `fjord${suffix}.log`), cwd: ctx.root, ...(ctx.cpuProfile ? { env: { FJORD_BENCH_PROFILE_DIR: profileDir(ctx, suffix) } } : {}) });
+    ], { logFile: join(ctx.workDir, `fjord${suffix}.log`), cwd: ctx.root });
   }
 
   /** Starts `ctx.replicas` (default 1) fjord run processes; with more than one they shard the Applications. */

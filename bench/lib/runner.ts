@@ -1,13 +1,15 @@
 // The benchmark run: one fresh dev cluster per phase (the floor, Fjord, Flux), one local Git server
 // for all of them with the same repositories, and per tool: cold start, steady state, push-to-applied
 // and drift-to-reverted.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clusterDown, clusterUp } from '../../src/dev/cluster/cluster.js';
 import { GitHttpServer } from '../../src/dev/git/http-server.js';
 import { createBareRepo, git, WorkingCopy } from '../../src/dev/git/repos.js';
 import { KubeClient } from '../../src/kube/client.js';
+import { measureApiList, type ApiList } from './api-list.js';
 import { buildFlux, FluxUnderTest, type FluxSettings } from './flux.js';
 import { FjordUnderTest } from './fjord.js';
 import { driftSample, pushSample, settle, type DriftSample, type LatencyRig } from './latency.js';
@@ -37,6 +39,10 @@ export interface BenchOptions {
   /** `fjord run` replicas sharing the Applications (default 1). */
   readonly replicas?: number;
   readonly coldTimeoutMs: number;
+  /** Applications for the API list phase (its own cluster, Fjord's API server alone); 0 skips it. */
+  readonly apiApps: number;
+  /** Sequential requests per kind of list request. */
+  readonly apiRequests: number;
   readonly root: string;
   /** Where each phase's logs (and CPU profiles) are kept. */
   readonly logDir: string;
@@ -60,6 +66,7 @@ export interface ToolResult {
 
 export interface BenchRun {
   readonly floor?: Floor;
+  readonly api?: ApiList;
   readonly fjord?: ToolResult;
   readonly flux?: ToolResult;
   readonly errors: string[];
@@ -203,11 +210,34 @@ async function toolPhase(o: BenchOptions, s: Shared, which: 'fjord' | 'flux'): P
   });
 }
 
+/** Newest modification time of the .ts files under a folder. */
+function newestTs(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestTs(path));
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Compiles dist/ (what bin/fjord.js runs) when a source is newer than it, as the bootstrap does, so the
+ * bench measures the working tree's code as users run it.
+ */
+function buildFjord(o: BenchOptions): void {
+  const main = join(o.root, 'dist', 'cli', 'main.js');
+  if (existsSync(main) && statSync(main).mtimeMs >= newestTs(join(o.root, 'src'))) return;
+  o.log('[fjord] compiling dist/ (tsc -p tsconfig.build.json)');
+  execFileSync(process.execPath, [join(o.root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(o.root, 'tsconfig.build.json')], { cwd: o.root, stdio: 'inherit' });
+}
+
 export async function runBench(o: BenchOptions): Promise<BenchRun> {
   const scratch = mkdtempSync(join(tmpdir(), 'fjord-bench-'));
   const errors: string[] = [];
-  const out: { floor?: Floor; fjord?: ToolResult; flux?: ToolResult } = {};
+  const out: { floor?: Floor; api?: ApiList; fjord?: ToolResult; flux?: ToolResult } = {};
   if (o.flux) buildFlux(o.root);
+  if (o.fjord !== false) buildFjord(o);
   const s = await prepareGit(o, scratch);
   try {
     if (o.floor) {
@@ -217,6 +247,18 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
         o.log(`[floor] ${f.objects} objects with ${f.parallel} parallel kubectl apply --server-side: ${f.wallS} s, all Deployments Healthy at ${f.healthyS ?? '?'} s, control plane CPU ${f.controlPlaneCpuS} s; API requests by resource: ${JSON.stringify(f.apiRequests)}`);
         return f;
       });
+    }
+    if (o.fjord !== false && o.apiApps > 0) {
+      try {
+        out.api = await withCluster(o, 'api', async (kube) => {
+          const a = await measureApiList(kube, o.apiApps, o.apiRequests);
+          o.log(`[api] ${a.apps} Applications (created in ${a.createS.toFixed(1)} s): ${a.rows.map((r) => `${r.label} p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms`).join('; ')}`);
+          return a;
+        });
+      } catch (e) {
+        errors.push(`api: ${(e as Error).message}`);
+        o.log(`[api] FAILED: ${(e as Error).message}`);
+      }
     }
     for (const which of [...(o.fjord === false ? [] : ['fjord' as const]), ...(o.flux ? ['flux' as const] : [])]) {
       try {

@@ -22,7 +22,7 @@ test('npm run bench --quick (Fjord only) measures every scenario with plausible 
   const o = {
     apps: 5, resources: 3, commits: 3, drifts: 3, steadySeconds: 5, floor: true, floorParallel: 2,
     fjord: true, flux: false, fluxCommits: 0, fluxDrifts: 0, fluxSettings: { sourceInterval: '1m', kustomizationInterval: '10m' },
-    clusterName, freshClusterPerPhase: false, cpuProfile: false, coldTimeoutMs: 90_000, root: ROOT, logDir, log: (): void => undefined,
+    clusterName, freshClusterPerPhase: false, cpuProfile: false, coldTimeoutMs: 90_000, apiApps: 30, apiRequests: 5, root: ROOT, logDir, log: (): void => undefined,
   };
   const run = await runBench(o);
 
@@ -45,10 +45,15 @@ test('npm run bench --quick (Fjord only) measures every scenario with plausible 
   assert.ok(f.steady.cpuPercent >= 0 && f.steady.cpuPercent < 100, `steady CPU ${f.steady.cpuPercent}%`);
   assert.ok(f.steady.gitRequestsPerMinute > 0, 'Fjord polls the Git server in steady state');
 
+  assert.equal(run.api?.apps, 30, 'the API list phase created its 30 Applications');
+  assert.deepEqual(run.api.rows.map((r) => r.label.split(' ')[0]), ['first', 'a', 'filtered:', 'search']);
+  for (const r of run.api.rows) assert.ok(r.p95Ms > 0 && r.p95Ms < 10_000 && r.p50Ms <= r.p95Ms && r.p95Ms <= r.maxMs, `${r.label}: p50 ${r.p50Ms}, p95 ${r.p95Ms}, max ${r.maxMs} ms`);
+
   const table = rows(o, run);
   const text = textTable(table);
   assert.match(text, /push-to-applied, polling only p50 \(n=3\)/);
   assert.match(text, /drift-to-reverted p50 \(n=3\)/);
+  assert.match(text, /API lists 30 Applications, one page, p95 \(n=5\) +\d+ ms/);
   for (const r of table) if (r.target && r.met !== undefined) assert.match(text, new RegExp(`${r.metric.trim().replace(/[()+×,.]/g, '.')}.*(met|MISS)`));
   const pictures = plots(run, logDir);
   assert.deepEqual(pictures.map((p) => p.file).sort(), ['cold-start.png', 'fjord-latency.png']);

@@ -18,6 +18,7 @@ import { ApiServer } from '../server/api/server.js';
 import { Metrics } from '../server/metrics.js';
 import { builtUiDir, uiRoute } from '../server/ui-static.js';
 import { hostname } from 'node:os';
+import { profileOnSignal } from '../util/cpu-profile.js';
 
 interface RunOptions extends KubeOptions {
   compat?: string;
@@ -33,6 +34,7 @@ interface RunOptions extends KubeOptions {
   address: string;
   keyRenewPeriod: string;
   uiDir?: string;
+  cpuProfileDir?: string;
   sealedSecretsNamespace?: string;
   replicaId?: string;
   leaseDuration: string;
@@ -112,6 +114,7 @@ async function run(o: RunOptions): Promise<void> {
   const flavor = runFlavor(o);
   const log = createLogger({ format: o.logFormat ?? 'json' });
   const kube = kubeClient(o);
+  const stopProfiling = o.cpuProfileDir ? profileOnSignal(o.cpuProfileDir, (m, f) => { log.info(m, f); }) : undefined;
   try {
     if (!await crdsInstalled(kube, flavor)) {
       log.info('CRDs not found: installing them', { group: flavor.group, namespace: flavor.namespace });
@@ -144,6 +147,7 @@ async function run(o: RunOptions): Promise<void> {
     await manager?.stop();
     log.info('stopped');
   } finally {
+    stopProfiling?.();
     await kube.close();
   }
 }
@@ -168,6 +172,7 @@ export function runCommand(): Command {
     .option('--ui-dir <path>', 'folder of the built web UI (default: ui/dist of this package)')
     .option('--replica-id <id>', 'this controller replica\'s identity among the replicas sharing the Applications (default: $POD_NAME, else host name and process ID)')
     .option('--lease-duration <duration>', 'how long a controller replica keeps its Applications after its last lease renewal (it renews every third of that)', '15s')
+    .option('--cpu-profile-dir <path>', 'on SIGUSR2 start a CPU profile; on the next SIGUSR2 write it to this folder as a .cpuprofile')
     .option('--roles <list>', `roles to run, comma-separated: ${ROLES.join(', ')}`, ROLES.join(','))
     .action(run);
 }

@@ -49,6 +49,11 @@ export interface ControllerDeps {
   readonly now: () => Date;
   /** Our own last writes of Applications, newer than the informer until it catches up. */
   readonly written: WrittenApps;
+  /**
+   * Application key → the resourceVersion its last reconcile saw or wrote, for Applications that
+   * reconcile left with nothing pending; the periodic pass skips those no event has woken since.
+   */
+  readonly settled: Map<string, string>;
   /** reposerver.parallelism.limit: how many renders may run at once. */
   readonly renderSlots: Semaphore;
   /** Age identities (from sops-age Secrets in the controller namespace) for SOPS-encrypted files. */

@@ -5,7 +5,8 @@
 // automated sync failed (Argo CD's rule) beyond the retry limit.
 import type { ApplicationSpec } from '../api/application.js';
 import { applicationPath } from '../api/flavor.js';
-import type { KubeObject } from '../kube/client.js';
+import { KubeApiError, type KubeObject } from '../kube/client.js';
+import { jsonEqual } from '../diff/normalize.js';
 import { parseSyncOptions } from '../sync/options.js';
 import { parseDuration } from './config.js';
 import { syncWave } from '../sync/order.js';
@@ -141,9 +142,7 @@ function terminationRequested(app: KubeObject): boolean {
 async function terminated(s: Situation, base: Omit<OperationOutcome, 'conditions'>): Promise<OperationOutcome> {
   const prevState = (s.app['status'] as Partial<ApplicationStatus> | undefined)?.operationState;
   const running = prevState?.phase === 'Running' || prevState?.phase === 'Terminating';
-  const path = applicationPath(s.deps.flavor, s.app.metadata?.namespace ?? '', s.app.metadata?.name ?? '');
-  const written = await s.deps.kube.request('PATCH', path, { body: { operation: null, metadata: { annotations: { [TERMINATE_ANNOTATION]: null } } }, contentType: 'application/merge-patch+json' });
-  s.deps.written.record(`${s.app.metadata?.namespace ?? ''}/${s.app.metadata?.name ?? ''}`, written);
+  await consumeRequest(s.deps, s.app, { [TERMINATE_ANNOTATION]: null });
   if (!running) return { ...base, conditions: [] };
   const message = 'Operation terminated';
   s.deps.events.record(s.app, 'Warning', 'OperationCompleted', `Sync operation to ${prevState.operation.sync.revision} terminated`);
@@ -181,11 +180,40 @@ function historyAfter(app: KubeObject, spec: ApplicationSpec, src: SourceResult,
   return [...prev, entry].slice(-(spec.revisionHistoryLimit ?? 10));
 }
 
+/**
+ * Removes the operation request the reconcile acted on (and `alsoRemove`'s annotations), never a newer
+ * one: the patch carries the resourceVersion it was read at, and on a conflict the fresh object is read.
+ * If its request is another one (a person asked again meanwhile), it stays for the next reconcile;
+ * the write of that request woke the Application already.
+ */
+export async function consumeRequest(deps: ControllerDeps, app: KubeObject, alsoRemove: Record<string, null> = {}): Promise<void> {
+  const key = `${app.metadata?.namespace ?? ''}/${app.metadata?.name ?? ''}`;
+  const path = applicationPath(deps.flavor, app.metadata?.namespace ?? '', app.metadata?.name ?? '');
+  const patch = (resourceVersion: string | undefined): Promise<KubeObject> => deps.kube.request('PATCH', path, {
+    body: { operation: null, metadata: { ...(resourceVersion ? { resourceVersion } : {}), ...(Object.keys(alsoRemove).length ? { annotations: alsoRemove } : {}) } },
+    contentType: 'application/merge-patch+json',
+  });
+  let written: KubeObject;
+  try {
+    written = await patch(app.metadata?.resourceVersion);
+  } catch (e) {
+    if (!(e instanceof KubeApiError) || e.status !== 409) throw e;
+    const fresh = await deps.kube.get(path);
+    if (jsonEqual(fresh['operation'], app['operation'])) {
+      written = await patch(fresh.metadata?.resourceVersion);
+    } else if (Object.keys(alsoRemove).length > 0) {
+      // The annotations (a termination) concerned the request that was replaced: they go, it stays.
+      written = await deps.kube.request('PATCH', path, { body: { metadata: { resourceVersion: fresh.metadata?.resourceVersion, annotations: alsoRemove } }, contentType: 'application/merge-patch+json' });
+    } else {
+      return;
+    }
+  }
+  deps.written.record(key, written);
+}
+
 async function clearRequest(deps: ControllerDeps, app: KubeObject): Promise<void> {
   if (!app['operation']) return;
-  const path = applicationPath(deps.flavor, app.metadata?.namespace ?? '', app.metadata?.name ?? '');
-  const written = await deps.kube.request('PATCH', path, { body: { operation: null }, contentType: 'application/merge-patch+json' });
-  deps.written.record(`${app.metadata?.namespace ?? ''}/${app.metadata?.name ?? ''}`, written);
+  await consumeRequest(deps, app);
 }
 
 export async function runOperation(s: Situation): Promise<OperationOutcome> {

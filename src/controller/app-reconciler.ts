@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { parseApplicationSpec, parseAppProjectSpec, type ApplicationSource, type ApplicationSpec, type AppProjectSpec } from '../api/application.js';
 import type { KubeObject } from '../kube/client.js';
 import { checkDestination, checkSourceRepo } from '../project/policy.js';
-import type { ReconcileResult } from './queue.js';
+import type { ReconcileResult, RunInfo } from './queue.js';
 import { type ApplicationStatus, type Condition, imagesOf, mergeConditions } from './app-status.js';
 import type { ClusterView, ControllerDeps } from './app-context.js';
 import { restrictToCluster, type ClusterRef, type ClusterTarget } from './clusters.js';
@@ -15,7 +15,7 @@ import { buildDesired, type DesiredSet } from './desired.js';
 import { evaluateLive } from './app-live.js';
 import { runOperation } from './app-operation.js';
 import { finalizeDeletion } from './app-deletion.js';
-import { writeStatus } from './status-writer.js';
+import { heartbeatDue, writeStatus } from './status-writer.js';
 import { handleRefresh } from './refresh.js';
 import { isHook } from '../sync/hooks.js';
 
@@ -128,12 +128,38 @@ function jitter(ms: number): number {
   return Math.round(ms * (0.9 + Math.random() * 0.2));
 }
 
-export async function reconcileApplication(deps: ControllerDeps, key: string): Promise<ReconcileResult> {
-  const [namespace, name] = key.split('/');
-  const app = deps.written.freshest(key, deps.apps.get(namespace, name ?? ''));
-  if (!app) return {};
+/**
+ * Nothing that a reconcile reads has changed since the last one, which left the Application settled:
+ * no event woke it (the queue says so: its Application, project, repository Secrets, destination
+ * clusters, tracked ref or managed objects would have), the object is the version that reconcile saw
+ * or wrote, and reconciledAt is not due for its heartbeat. The periodic pass then skips the render and
+ * the compare (ADR 13); every heartbeat still runs one in full, the safety net for anything no watch
+ * reports (an object created without Fjord's label, a destination cluster gone quiet).
+ */
+function unchangedSinceSettled(deps: ControllerDeps, key: string, app: KubeObject, run: RunInfo): boolean {
+  if (run.woken || app.metadata?.['deletionTimestamp'] || app['operation']) return false;
+  const settledAt = deps.settled.get(key);
+  return settledAt !== undefined && settledAt === app.metadata?.resourceVersion && !heartbeatDue(deps, app);
+}
+
+/** Nothing is pending after this reconcile: no timer of its own, no error to retry, no operation under way. */
+function settles(result: { status: ApplicationStatus; requeueAfterMs?: number | undefined }): boolean {
+  const phase = result.status.operationState?.phase;
+  return result.requeueAfterMs === undefined && phase !== 'Running' && phase !== 'Terminating'
+    && !result.status.conditions.some((c) => c.type.endsWith('Error'));
+}
+
+export async function reconcileApplication(deps: ControllerDeps, key: string, run: RunInfo = { woken: true }): Promise<ReconcileResult> {
+  const [namespace = '', name = ''] = key.split('/');
+  const app = deps.written.freshest(key, deps.apps.get(namespace, name));
+  if (!app) { deps.settled.delete(key); return {}; }
   const reconcileID = randomBytes(4).toString('hex');
   const log = deps.log.child({ app: key, reconcileID });
+  if (unchangedSinceSettled(deps, key, app, run)) {
+    log.debug('unchanged since the last reconcile: compare skipped');
+    return { requeueAfterMs: jitter(deps.reconciliationMs), unchanged: true };
+  }
+  deps.settled.delete(key);
   const started = Date.now();
   if (app.metadata?.['deletionTimestamp']) return finalizeDeletion(deps, app, log);
   const now = deps.now().toISOString();
@@ -144,6 +170,10 @@ export async function reconcileApplication(deps: ControllerDeps, key: string): P
     : await evaluate(d, app, v, now);
   // A refresh asked for by a person (or a webhook passed on) always shows in reconciledAt.
   const wrote = await writeStatus(d, app, result.status, { force: refreshed });
+  if (settles(result)) {
+    const version = deps.written.freshest(key, deps.apps.get(namespace, name))?.metadata?.resourceVersion;
+    if (version !== undefined) deps.settled.set(key, version);
+  }
   const next = Math.min(result.requeueAfterMs ?? Number.POSITIVE_INFINITY, jitter(deps.reconciliationMs));
   // One line per reconcile that changed something; the periodic pass over unchanged Applications
   // logs at debug (its count and duration are in the metrics).

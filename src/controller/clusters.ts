@@ -150,7 +150,7 @@ export interface ClusterRegistryOptions {
   readonly local: ClusterView;
   readonly log: Logger;
   /** Wakes the Application (by name) owning an object that changed on a registered cluster. */
-  readonly onOwnedChange: (appName: string) => void;
+  readonly onOwnedChange: (appName: string, obj: KubeObject) => void;
   /** Called after a cluster Secret was added, changed or deleted. */
   readonly onChange?: () => void;
   /** User-defined health checks, for deciding which status changes matter. */
@@ -244,7 +244,7 @@ export class ClusterRegistry {
     const log = this.opts.log.child({ cluster: describeCluster(spec) });
     const live = new LiveCache({
       kube, trackingAnnotation: this.opts.flavor.trackingAnnotation,
-      onOwnedChange: (app) => { this.opts.onOwnedChange(app); }, log: (m) => { log.debug(m); },
+      onOwnedChange: (app, obj) => { this.opts.onOwnedChange(app, obj); }, log: (m) => { log.debug(m); },
       ...(this.opts.healthChecks ? { healthChecks: this.opts.healthChecks } : {}),
     });
     log.info('connected to cluster');

@@ -48,21 +48,24 @@ export interface ManagerOptions {
   readonly shard?: ShardSettings | false;
 }
 
+/** How a reconcile ended: it ran, it threw, or it found nothing changed since a settled one and skipped the compare. */
+export type ReconcileOutcome = 'success' | 'error' | 'unchanged';
+
 export interface Observers {
-  readonly reconcile?: (seconds: number, ok: boolean) => void;
+  readonly reconcile?: (seconds: number, outcome: ReconcileOutcome) => void;
   readonly git?: (op: string, repo: string, seconds: number, ok: boolean) => void;
 }
 
-/** Runs a handler and reports its duration and whether it threw. */
-async function observed<T>(fn: () => Promise<T>, report: ((seconds: number, ok: boolean) => void) | undefined): Promise<T> {
+/** Runs a handler and reports its duration and outcome. */
+async function observed(fn: () => Promise<ReconcileResult>, report: Observers['reconcile']): Promise<ReconcileResult> {
   const started = performance.now();
-  let ok = false;
+  let outcome: ReconcileOutcome = 'error';
   try {
     const r = await fn();
-    ok = true;
+    outcome = r.unchanged ? 'unchanged' : 'success';
     return r;
   } finally {
-    report?.((performance.now() - started) / 1000, ok);
+    report?.((performance.now() - started) / 1000, outcome);
   }
 }
 
@@ -99,42 +102,54 @@ export class ControllerManager {
     const holder: { queue?: WorkQueue; observe?: Observers; shard?: Shard } = { ...(opts.observe ? { observe: opts.observe } : {}) };
     const mine = (key: string): boolean => opts.shard === false || (holder.shard?.owns(key) ?? false);
     const gated = async (key: string, fn: () => Promise<ReconcileResult>): Promise<ReconcileResult> => (opts.shard === false ? fn() : (await holder.shard?.run(key, fn)) ?? {});
-    const enqueue = (key: string): void => { if (mine(key)) holder.queue?.add(key); };
+    // Why an Application was woken is logged at debug: "why does this app keep reconciling?"
+    const enqueue = (key: string, reason: string): void => {
+      if (!mine(key)) return;
+      log.debug('woken', { app: key, reason });
+      holder.queue?.add(key);
+    };
+    const enqueueAll = (reason: string): void => { for (const a of apps.list()) enqueue(appKey(a), reason); };
     const nsPath = `/apis/${flavor.group}/${flavor.version}/namespaces/${flavor.namespace}`;
     const written = new WrittenApps();
+    const settled = new Map<string, string>();
     const apps = createInformer(kube, {
       path: `${nsPath}/applications`,
       onEvent: (type, obj, old) => {
-        if (type === 'DELETED') written.forget(appKey(obj));
-        if (type !== 'DELETED' && meaningfulChange(old, obj)) enqueue(appKey(obj));
+        if (type === 'DELETED') { written.forget(appKey(obj)); settled.delete(appKey(obj)); }
+        if (type !== 'DELETED' && meaningfulChange(old, obj)) enqueue(appKey(obj), `Application ${type.toLowerCase()}`);
       },
       log: (m) => { log.debug(m); },
     });
-    const projects = createInformer(kube, { path: `${nsPath}/appprojects`, onEvent: () => { for (const a of apps.list()) enqueue(appKey(a)); } });
-    const repoSecrets = createInformer(kube, { path: `/api/v1/namespaces/${flavor.namespace}/secrets`, labelSelector: `${flavor.secretTypeLabel} in (repository,repo-creds,${SOPS_SECRET_TYPE})` });
-    const onOwnedChange = (app: string): void => { enqueue(`${flavor.namespace}/${app}`); };
+    const projects = createInformer(kube, { path: `${nsPath}/appprojects`, onEvent: (type, p) => { enqueueAll(`AppProject ${p.metadata?.name ?? ''} ${type.toLowerCase()}`); } });
+    // Credentials and age keys are read by every reconcile: a change wakes them all, like a project's.
+    const repoSecrets = createInformer(kube, { path: `/api/v1/namespaces/${flavor.namespace}/secrets`, labelSelector: `${flavor.secretTypeLabel} in (repository,repo-creds,${SOPS_SECRET_TYPE})`, onEvent: (type, s) => { enqueueAll(`Secret ${s.metadata?.name ?? ''} ${type.toLowerCase()}`); } });
+    // Objects carry the owning Application's name only: another Fjord (another namespace) on the same
+    // cluster sees the events of its objects too, and they must not wake a name this one does not have.
+    const onOwnedChange = (app: string, obj: KubeObject): void => {
+      if (apps.get(flavor.namespace, app)) enqueue(`${flavor.namespace}/${app}`, `${obj.kind ?? 'object'} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name ?? ''} changed`);
+    };
     const live = new LiveCache({ kube, trackingAnnotation: flavor.trackingAnnotation, onOwnedChange, log: (m) => { log.debug(m); }, healthChecks });
     const discovery = new Discovery(kube);
-    const clusters = new ClusterRegistry({ kube, flavor, log, local: { kube, discovery, live }, onOwnedChange, healthChecks, onChange: () => { for (const a of apps.list()) enqueue(appKey(a)); } });
+    const clusters = new ClusterRegistry({ kube, flavor, log, local: { kube, discovery, live }, onOwnedChange, healthChecks, onChange: () => { enqueueAll('destination clusters changed'); } });
     const repos = new RepoCache({ root: opts.cacheDir, ...(opts.allowFileRepos ? { allowFileUrls: true } : {}), onRemote: (...a) => { holder.observe?.git?.(...a); } });
     const credentials = (url: string): ReturnType<typeof credentialsFor> => credentialsFor(url, repoSecrets.list(), flavor.secretTypeLabel);
-    const poller = new RevisionPoller({ repos, intervalMs: opts.config.pollIntervalMs, apps: () => apps.list().filter((a) => mine(appKey(a)) && repoPermitted(a, (p) => projects.get(flavor.namespace, p))), credentials, enqueue, log });
+    const poller = new RevisionPoller({ repos, intervalMs: opts.config.pollIntervalMs, apps: () => apps.list().filter((a) => mine(appKey(a)) && repoPermitted(a, (p) => projects.get(flavor.namespace, p))), credentials, enqueue: (key) => { enqueue(key, 'tracked revision moved or repository answer changed'); }, log });
     const deps: ControllerDeps = {
       flavor, kube, discovery, live, clusters, repos, apps, projects, repoSecrets,
       renderCache: new RenderCache(), dryRuns: new DryRunCache(), events: new EventRecorder(kube, log), log,
-      reconciliationMs: opts.config.reconciliationMs, statusHeartbeatMs: opts.config.statusHeartbeatMs, knownRefs: (url) => poller.knownRefs(url), now: () => new Date(), written, renderSlots: new Semaphore(opts.config.repoParallelism),
+      reconciliationMs: opts.config.reconciliationMs, statusHeartbeatMs: opts.config.statusHeartbeatMs, knownRefs: (url) => poller.knownRefs(url), now: () => new Date(), written, settled, renderSlots: new Semaphore(opts.config.repoParallelism),
       sopsIdentities: appAgeIdentities({ kube, namespace: flavor.namespace, application: (n) => apps.get(flavor.namespace, n), defaults: () => ageIdentitiesFrom(repoSecrets.list().filter((s) => (s.metadata?.['labels'] as Record<string, string> | undefined)?.[flavor.secretTypeLabel] === SOPS_SECRET_TYPE)) }), operationSlots: new Semaphore(opts.config.operationProcessors), selfHeal: new SelfHealBackoff(), healthChecks,
     };
     const queue = new WorkQueue({
       name: 'applications', concurrency: opts.config.statusProcessors,
-      handler: (key) => gated(key, () => observed(() => reconcileApplication(deps, key), holder.observe?.reconcile)),
+      handler: (key, run) => gated(key, () => observed(() => reconcileApplication(deps, key, run), holder.observe?.reconcile)),
       onError: (key, err, retryInMs) => { log.error('reconcile failed', { app: key, error: (err as Error).message, retryInMs }); },
     });
     holder.queue = queue;
     for (const i of [apps, projects, repoSecrets, clusters]) i.start();
     await Promise.all([apps.synced(), projects.synced(), repoSecrets.synced(), clusters.synced()]);
     if (opts.shard !== false) holder.shard = await Shard.start({ kube, namespace: flavor.namespace, log, keys: () => apps.list().map(appKey), enqueue: (key) => { holder.queue?.add(key); } }, opts.shard);
-    for (const a of apps.list()) enqueue(appKey(a));
+    enqueueAll('controller started');
     poller.start();
     log.info('controller started', { namespace: flavor.namespace, group: flavor.group, applications: apps.list().length, replica: holder.shard?.replicaId });
     return new ControllerManager(queue, [apps, projects, repoSecrets], poller, deps, holder);

@@ -199,6 +199,45 @@ describe('delayed adds', () => {
   });
 });
 
+describe('woken: whether an event asked for the run', () => {
+  test('add() wakes; a requeue, a delayed add or a retry alone does not; an add during a run wakes the next run', async () => {
+    const clock = new FakeClock();
+    const seen: boolean[] = [];
+    const blocker = gate();
+    let fail = false;
+    const q = queue(async (_key, run) => {
+      seen.push(run.woken);
+      if (seen.length === 3) await blocker.promise;
+      if (fail) { fail = false; throw new Error('boom'); }
+      return { requeueAfterMs: 1000 };
+    }, { clock, baseBackoffMs: 10 });
+    q.add('a');
+    await q.idle();
+    assert.deepEqual(seen, [true], 'the first run was asked for by add()');
+    await clock.advance(1000);
+    await q.idle();
+    assert.deepEqual(seen, [true, false], 'its own requeue is not an event');
+    await clock.advance(1000);
+    assert.equal(q.active, 1, 'the third run is held');
+    q.add('a');
+    q.add('a');
+    blocker.open();
+    await settle();
+    await q.idle();
+    assert.deepEqual(seen, [true, false, false, true], 'adds during a run wake the run after it, once');
+    fail = true;
+    q.add('a');
+    await q.idle();
+    await clock.advance(10);
+    await q.idle();
+    assert.deepEqual(seen.slice(4), [true, false], 'the retry after a failure is not woken');
+    q.addAfter('b', 0);
+    await q.idle();
+    assert.equal(seen.at(-1), false, 'a zero delay runs at once but is still a timer');
+    await q.shutdown();
+  });
+});
+
 describe('shutdown', () => {
   test('waits for in-flight handlers, drops waiting keys and leaves no timers', async () => {
     const inFlight = gate();

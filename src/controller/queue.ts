@@ -1,9 +1,14 @@
 // A keyed work queue in the manner of client-go's workqueue: a request is only a key, duplicates merge,
 // a key is never handled concurrently with itself, failures retry with per-key exponential backoff,
 // and `requeueAfterMs` schedules the next look. Level-based: the handler reads current state, so
-// running a key once for many adds loses nothing.
+// running a key once for many adds loses nothing. The handler is told whether anything but its own
+// timers (requeueAfterMs, retries) asked for the run since the last one: an event woke it.
 
-export interface ReconcileResult { requeueAfterMs?: number }
+export interface ReconcileResult {
+  requeueAfterMs?: number;
+  /** The handler found nothing changed and did no work (reported in metrics, not used by the queue). */
+  unchanged?: boolean;
+}
 
 export interface Clock {
   now(): number;
@@ -16,7 +21,7 @@ export interface WorkQueueOptions {
   concurrency: number;
   /** Resolve with nothing or a result; reject to retry with backoff. */
   // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- lets `async (key) => { … }` handlers return nothing
-  handler: (key: string) => Promise<ReconcileResult | void>;
+  handler: (key: string, run: RunInfo) => Promise<ReconcileResult | void>;
   /** First retry delay after a failure; doubles per consecutive failure. Default 5 ms (client-go). */
   baseBackoffMs?: number;
   /** Cap on the retry delay. Default 300 000 ms. */
@@ -24,6 +29,11 @@ export interface WorkQueueOptions {
   /** Called after every failed run with the delay before the retry. */
   onError?: (key: string, err: unknown, retryInMs: number) => void;
   clock?: Clock;
+}
+
+export interface RunInfo {
+  /** add() was called for the key since its last run began; false when only a delayed add or retry brought it back. */
+  readonly woken: boolean;
 }
 
 interface Delayed { due: number; handle: unknown }
@@ -40,6 +50,8 @@ export class WorkQueue {
   /** Keys that need a run: those in `order`, plus processing keys re-added while they run. */
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
+  /** Keys add()ed (not only re-added by their own timers) since their last run began. */
+  private readonly woken = new Set<string>();
   private readonly delayed = new Map<string, Delayed>();
   private readonly failures = new Map<string, number>();
   private readonly idleWaiters: (() => void)[] = [];
@@ -73,8 +85,15 @@ export class WorkQueue {
     return this.delayed.size;
   }
 
+  /** Asks for a run of the key: something about it changed. */
   add(key: string): void {
-    if (this.stopping || this.dirty.has(key)) return;
+    this.enqueue(key, true);
+  }
+
+  private enqueue(key: string, woken: boolean): void {
+    if (this.stopping) return;
+    if (woken) this.woken.add(key);
+    if (this.dirty.has(key)) return;
     this.dirty.add(key);
     if (this.processing.has(key)) return; // runs again when the current run finishes
     this.order.push(key);
@@ -85,7 +104,7 @@ export class WorkQueue {
   addAfter(key: string, ms: number): void {
     if (this.stopping) return;
     if (ms <= 0) {
-      this.add(key);
+      this.enqueue(key, false);
       return;
     }
     const due = this.clock.now() + ms;
@@ -94,7 +113,7 @@ export class WorkQueue {
     if (pending) this.clock.clearTimeout(pending.handle);
     const handle = this.clock.setTimeout(() => {
       this.delayed.delete(key);
-      this.add(key);
+      this.enqueue(key, false);
     }, ms);
     this.delayed.set(key, { due, handle });
   }
@@ -111,6 +130,7 @@ export class WorkQueue {
     this.delayed.clear();
     this.order.length = 0;
     this.dirty.clear();
+    this.woken.clear();
     await this.idle();
   }
 
@@ -130,13 +150,13 @@ export class WorkQueue {
       if (key === undefined) return;
       this.dirty.delete(key);
       this.processing.add(key);
-      void this.run(key);
+      void this.run(key, { woken: this.woken.delete(key) });
     }
   }
 
-  private async run(key: string): Promise<void> {
+  private async run(key: string, info: RunInfo): Promise<void> {
     try {
-      const result = await this.opts.handler(key);
+      const result = await this.opts.handler(key, info);
       this.succeeded(key, result ?? {});
     } catch (err) {
       this.failed(key, err);

@@ -9,7 +9,7 @@ import { normalizeRepoUrl } from '../source/repo-url.js';
 import type { Logger } from '../util/log.js';
 
 export interface PollerOptions {
-  readonly repos: RepoCache;
+  readonly repos: Pick<RepoCache, 'lsRemote'>;
   readonly intervalMs: number;
   readonly apps: () => KubeObject[];
   readonly credentials: (url: string) => RepoCredentials | undefined;
@@ -117,13 +117,23 @@ export class RevisionPoller {
     }
     const recovered = this.failing.delete(key);
     this.opts.log.debug('polled repository', { repo: key, refs: refs.size, apps: apps.length });
+    const before = this.refs.get(key)?.refs;
     this.refs.set(key, { refs, at: Date.now() });
+    // Nothing moved since the last answer: every Application was compared with these refs then, or
+    // was created since and woken by its own watch event. Most polls end here.
+    if (!recovered && before !== undefined && sameRefs(before, refs)) return;
     for (const app of apps) {
       const current = (app['status'] as { sync?: { revision?: string } } | undefined)?.sync?.revision;
       const target = revisionFromRefs(refs, sourceOf(app)?.targetRevision);
       if (recovered || (target !== undefined && target !== current)) this.opts.enqueue(appKey(app));
     }
   }
+}
+
+function sameRefs(a: Map<string, string>, b: Map<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [ref, sha] of a) if (b.get(ref) !== sha) return false;
+  return true;
 }
 
 export function appKey(app: KubeObject): string {

@@ -1,6 +1,7 @@
-// The periodic reconcile compares every Application but writes status only when something changed,
-// or when status.reconciledAt would otherwise grow older than the status heartbeat; a refresh always
-// shows in reconciledAt (ADR 13).
+// The periodic reconcile writes status only when something changed, or when status.reconciledAt would
+// otherwise grow older than the status heartbeat; a refresh always shows in reconciledAt. It skips the
+// compare of an Application that no event woke since a reconcile that left it settled, except at each
+// heartbeat (ADR 13).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,7 +16,10 @@ import type { ApplicationStatus } from './app-status.js';
 
 const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  color: blue\n';
 
-interface Watched { ctrl: TestController; name: string; writes: { at: number; status: ApplicationStatus }[]; reconciles: () => number }
+interface Counts { all: number; unchanged: number; full: number }
+interface Watched { ctrl: TestController; name: string; writes: { at: number; status: ApplicationStatus }[]; reconciles: () => Counts }
+
+const since = (a: Counts, b: Counts): Counts => ({ all: a.all - b.all, unchanged: a.unchanged - b.unchanged, full: a.full - b.full });
 
 /** A synced Application under a controller with the given settings, its status writes recorded from a watch. */
 async function syncedApp(t: TestContext, kube: KubeClient, config: { reconciliationMs: number; statusHeartbeatMs: number }): Promise<Watched> {
@@ -25,8 +29,8 @@ async function syncedApp(t: TestContext, kube: KubeClient, config: { reconciliat
   await repo.write({ 'app/settings.yaml': configMap }).commit('settings');
   await repo.push();
   const ctrl = await startController(t, kube, ctrlNs, config);
-  let reconciles = 0;
-  ctrl.manager.observeWith({ reconcile: () => { reconciles++; } });
+  const reconciles: Counts = { all: 0, unchanged: 0, full: 0 };
+  ctrl.manager.observeWith({ reconcile: (_s, outcome) => { reconciles.all++; if (outcome === 'unchanged') reconciles.unchanged++; else reconciles.full++; } });
   const name = uniqueName('hb');
   const writes: Watched['writes'] = [];
   const informer = createInformer(kube, {
@@ -48,10 +52,10 @@ async function syncedApp(t: TestContext, kube: KubeClient, config: { reconciliat
     const s = (await ctrl.getApp(name))['status'] as ApplicationStatus | undefined;
     return s?.sync.status === 'Synced' && s.health.status === 'Healthy' ? s : undefined;
   }, 60_000);
-  return { ctrl, name, writes, reconciles: () => reconciles };
+  return { ctrl, name, writes, reconciles: () => ({ ...reconciles }) };
 }
 
-test('an unchanged Application is reconciled every period but its status is written only at the heartbeat, reconciledAt alone', async (t) => {
+test('an unchanged Application is looked at every period, compared in full and written only at the heartbeat, reconciledAt alone', async (t) => {
   const kube = testKube(t);
   // Reconcile every second; reconciledAt may go unwritten for at most 4 s.
   const w = await syncedApp(t, kube, { reconciliationMs: 1000, statusHeartbeatMs: 4000 });
@@ -60,12 +64,15 @@ test('an unchanged Application is reconciled every period but its status is writ
   const from = w.writes.length;
   const t0 = Date.now();
   await sleep(13_000);
-  const reconciles = w.reconciles() - reconciles0;
+  const r = since(w.reconciles(), reconciles0);
   const window = w.writes.slice(from);
   const last = w.writes[from - 1];
-  assert.ok(reconciles >= 8, `the Application was reconciled every second or so (${reconciles} in 13 s)`);
+  assert.ok(r.all >= 8, `the Application was looked at every second or so (${r.all} in 13 s)`);
   assert.ok(window.length >= 2, `reconciledAt was refreshed at the heartbeat (${window.length} writes in 13 s)`);
-  assert.ok(window.length <= Math.ceil(reconciles / 2), `most reconciles wrote nothing (${window.length} writes for ${reconciles} reconciles)`);
+  assert.ok(window.length <= Math.ceil(r.all / 2), `most reconciles wrote nothing (${window.length} writes for ${r.all} reconciles)`);
+  // Each heartbeat comes from a full compare; the periods in between skip it.
+  assert.ok(r.full >= window.length, `every heartbeat write followed a full compare (${r.full} full, ${window.length} writes)`);
+  assert.ok(r.unchanged >= r.all / 2, `most periods skipped the compare (${r.unchanged} of ${r.all})`);
   // Never older than the heartbeat (plus one period's jitter and a reconcile's duration on a busy machine).
   const times = [last?.at ?? t0, ...window.map((x) => x.at)];
   const gaps = times.slice(1).map((at, i) => at - (times[i] ?? at));
@@ -84,11 +91,14 @@ test('an unchanged Application is reconciled every period but its status is writ
 test('with a long heartbeat nothing is written while nothing changes, but a refresh or a change is written at once', async (t) => {
   const kube = testKube(t);
   const w = await syncedApp(t, kube, { reconciliationMs: 1000, statusHeartbeatMs: 600_000 });
-  await sleep(2000);
+  // Settled once a periodic reconcile has skipped the compare (the sync's own follow-ups are over).
+  await eventually('a periodic reconcile that skipped the compare', () => Promise.resolve(w.reconciles().unchanged > 0 ? true : undefined), 20_000);
   const reconciles0 = w.reconciles();
   const from = w.writes.length;
   await sleep(6000);
-  assert.ok(w.reconciles() - reconciles0 >= 3, `reconciled every second or so (${w.reconciles() - reconciles0} in 6 s)`);
+  const r = since(w.reconciles(), reconciles0);
+  assert.ok(r.all >= 3, `looked at every second or so (${r.all} in 6 s)`);
+  assert.equal(r.full, 0, `nothing woke it and no heartbeat was due: no compare ran (${r.full} full of ${r.all})`);
   assert.equal(w.writes.length - from, 0, 'no status write while nothing changed');
 
   // A refresh (what `fjord app get --refresh` sets) shows in reconciledAt although nothing changed.
@@ -102,7 +112,7 @@ test('with a long heartbeat nothing is written while nothing changes, but a refr
   }, 15_000);
   assert.equal(refreshed.sync.status, 'Synced');
 
-  // A change (drift reverted by self-heal) is written at once, heartbeat or not.
+  // A change (drift reverted by self-heal) wakes it from the watch and is written at once, heartbeat or not.
   const dest = (refreshed.resources[0]?.namespace) ?? '';
   await kube.request('DELETE', `/api/v1/namespaces/${dest}/configmaps/settings`);
   const healed = await eventually('the self-heal recorded in status', () => Promise.resolve(w.writes.find((x) => x.status.operationState?.startedAt !== refreshed.operationState?.startedAt)), 20_000);

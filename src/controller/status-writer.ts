@@ -27,6 +27,12 @@ function heartbeatDueAfterMs(deps: Pick<ControllerDeps, 'reconciliationMs' | 'st
   return Math.max(deps.statusHeartbeatMs - deps.reconciliationMs, deps.reconciliationMs / 2);
 }
 
+/** The written reconciledAt is old enough that a reconcile must write it again even if nothing changed. */
+export function heartbeatDue(deps: Pick<ControllerDeps, 'reconciliationMs' | 'statusHeartbeatMs'>, app: KubeObject): boolean {
+  const at = (app['status'] as ApplicationStatus | undefined)?.reconciledAt;
+  return at === undefined || Date.now() - Date.parse(at) >= heartbeatDueAfterMs(deps);
+}
+
 export async function writeStatus(deps: ControllerDeps, app: KubeObject, status: ApplicationStatus, opts: { force?: boolean } = {}): Promise<StatusWrite> {
   const prev = app['status'] as ApplicationStatus | undefined;
   const unchanged = sameApartFromTime(prev, status);

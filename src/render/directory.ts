@@ -16,6 +16,8 @@ interface ManifestFile {
   readonly shown: string;
   /** Real path on disk. */
   readonly real: string;
+  /** Size in bytes when listed (one stat per file serves the walk and the size limits). */
+  readonly size: number;
 }
 
 interface Walk {
@@ -48,12 +50,9 @@ async function walk(w: Walk, dir: string, relDir: string): Promise<void> {
     if (!MANIFEST_FILE.test(entry.name) || !w.accept(rel)) continue;
     const shown = repoPath(w.app, rel);
     if (real === undefined) throw new RenderError(`${shown}: symlink cannot be resolved`, shown);
-    if (await isRegularFile(real)) w.found.push({ shown, real });
+    const st = await stat(real);
+    if (st.isFile()) w.found.push({ shown, real, size: st.size });
   }
-}
-
-async function isRegularFile(real: string): Promise<boolean> {
-  return (await stat(real)).isFile();
 }
 
 async function readManifest(file: ManifestFile): Promise<string> {
@@ -69,10 +68,9 @@ async function readManifest(file: ManifestFile): Promise<string> {
 }
 
 /** Refuses, before anything is read, a file over the per-file limit or files over the total limit. */
-async function checkSizes(files: readonly ManifestFile[]): Promise<void> {
+function checkSizes(files: readonly ManifestFile[]): void {
   let total = 0;
-  for (const file of files) {
-    const { size } = await stat(file.real);
+  for (const { size, ...file } of files) {
     if (size > MAX_FILE_BYTES) throw new RenderError(`${file.shown}: file is ${size} bytes, larger than the ${MAX_FILE_BYTES} byte limit`, file.shown);
     total += size;
     if (total > MAX_TOTAL_BYTES) throw new RenderError(`${file.shown}: the manifest files up to this one total ${total} bytes, more than the ${MAX_TOTAL_BYTES} byte limit for one application`, file.shown);
@@ -96,7 +94,7 @@ export async function renderDirectory(app: AppDir, opts: DirectoryOptions = {}):
   const budget = new DocumentBudget();
   const out: RenderedObject[] = [];
   const files = await listManifestFiles(app, opts);
-  await checkSizes(files);
+  checkSizes(files);
   for (const file of files) {
     const text = await readManifest(file);
     out.push(...(file.shown.endsWith('.json') ? parseJson(text, file.shown, budget) : await parseYamlStreamYielding(text, file.shown, budget)));

@@ -3,6 +3,7 @@
 // API request durations. One registry per process (never the global one), so tests build their own.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { KubeObject } from '../kube/client.js';
+import type { ReconcileOutcome } from '../controller/manager.js';
 
 export interface AppSource {
   applications(): KubeObject[];
@@ -16,7 +17,7 @@ export class Metrics {
     name: 'fjord_app_reconcile_duration_seconds', help: 'Duration of Application reconciles.', labelNames: ['result'] as const,
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60], registers: [this.registry],
   });
-  readonly reconcileTotal = new Counter({ name: 'fjord_app_reconcile_total', help: 'Application reconciles by result.', labelNames: ['result'] as const, registers: [this.registry] });
+  readonly reconcileTotal = new Counter({ name: 'fjord_app_reconcile_total', help: 'Application reconciles by result (unchanged: a periodic reconcile found nothing changed since the last and skipped the compare).', labelNames: ['result'] as const, registers: [this.registry] });
   readonly syncTotal = new Counter({ name: 'fjord_app_sync_total', help: 'Finished sync operations by phase.', labelNames: ['name', 'project', 'phase'] as const, registers: [this.registry] });
   readonly gitRequests = new Counter({ name: 'fjord_git_request_total', help: 'Requests to Git remotes.', labelNames: ['repo', 'request_type', 'result'] as const, registers: [this.registry] });
   readonly gitDuration = new Histogram({
@@ -32,7 +33,7 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'fjord_' });
-    for (const result of ['success', 'error']) this.reconcileTotal.inc({ result }, 0);
+    for (const result of ['success', 'error', 'unchanged']) this.reconcileTotal.inc({ result }, 0);
     const apps = (): KubeObject[] => this.appSource?.applications() ?? [];
     const depth = (): number => this.queueDepth?.() ?? 0;
     new Gauge({
@@ -59,10 +60,9 @@ export class Metrics {
   }
 
   /** What the controller reports to: reconcile durations and outcomes, Git requests. */
-  controllerObservers(): { reconcile: (seconds: number, ok: boolean) => void; git: (op: string, repo: string, seconds: number, ok: boolean) => void } {
+  controllerObservers(): { reconcile: (seconds: number, result: ReconcileOutcome) => void; git: (op: string, repo: string, seconds: number, ok: boolean) => void } {
     return {
-      reconcile: (seconds, ok) => {
-        const result = ok ? 'success' : 'error';
+      reconcile: (seconds, result) => {
         this.reconcileDuration.observe({ result }, seconds);
         this.reconcileTotal.inc({ result });
       },

@@ -69,6 +69,8 @@ export class RepoCache {
   private readonly present = new Set<string>();
   /** Commits never change: their metadata is read once (two git processes) and then kept. */
   private readonly commits = new Map<string, CommitInfo>();
+  /** Tree folders known to be extracted (bounded: forgetting one costs only a stat). */
+  private readonly extracted = new Set<string>();
 
   constructor(opts: RepoCacheOptions) {
     this.onRemote = opts.onRemote;
@@ -121,13 +123,16 @@ export class RepoCache {
     if (!FULL_SHA.test(sha)) throw new Error(`checkout of ${redactUrl(url)} needs a full commit sha, got "${sha}"`);
     const commit = sha.toLowerCase();
     const dir = join(this.root, 'trees', target.key, commit);
-    if (!(await exists(dir))) {
+    // A tree, once extracted, is never changed or removed: remembered, it costs no stat per render.
+    if (!this.extracted.has(dir) && !(await exists(dir))) {
       await this.lock.run(target.key, async () => {
         if (await exists(dir)) return;
         await this.ensureCommit(target, commit, creds);
         await extractTree(this.git, { gitDir: target.gitDir, sha: commit, dest: dir, tmpRoot: this.tmpRoot });
       });
     }
+    if (this.extracted.size >= MAX_COMMIT_INFOS) this.extracted.clear();
+    this.extracted.add(dir);
     return { dir, commit: await this.commitInfo(url, commit) };
   }
 
