@@ -56,7 +56,7 @@ const README_START = '<!-- bench:start (written by npm run bench -- --docs) -->'
 const README_END = '<!-- bench:end -->';
 
 /** Replaces the README's benchmark section (between its markers) with the latest table and plots. */
-function updateReadme(o: BenchOptions, p: Pick<Page, 'table' | 'pictures' | 'm' | 'stamp'>): void {
+function updateReadme(o: BenchOptions, p: Pick<Page, 'table' | 'pictures' | 'm' | 'stamp'> & { sources: string[] }): void {
   const file = join(ROOT, 'README.md');
   const text = readFileSync(file, 'utf8');
   const start = text.indexOf(README_START);
@@ -66,6 +66,7 @@ function updateReadme(o: BenchOptions, p: Pick<Page, 'table' | 'pictures' | 'm' 
     README_START,
     `Latest \`npm run bench\` (${p.stamp} UTC, ${o.apps} apps × ${o.resources} resources) on ${p.m.nproc} CPUs (${p.m.cpuModel}), ${p.m.memoryGiB} GiB RAM,`,
     `Node ${p.m.node}; the control plane shares those CPUs. How each figure is taken, the findings and the misses: [docs/benchmarks.md](docs/benchmarks.md).`,
+    ...(p.sources.length > 1 ? ['', `Combined from separate runs: ${p.sources.join('; ')}.`] : []),
     '', p.table, '',
     ...p.pictures.map((pic) => `![${pic.caption}](docs/bench/${pic.file})`),
     README_END,
@@ -140,7 +141,10 @@ function loadReports(files: string): { o: BenchOptions; run: BenchRun; startedAt
   const run: BenchRun = { ...(floor ? { floor } : {}), ...(api ? { api } : {}), ...(fjord ? { fjord } : {}), ...(fluxRun ? { flux: fluxRun } : {}), errors: saved.flatMap((x) => x.s.run.errors) };
   const flux = saved.find((x) => x.s.run.flux !== undefined)?.s.options;
   const o = { ...first.options, ...(flux ? { fluxCommits: flux.fluxCommits, fluxDrifts: flux.fluxDrifts } : {}), log: (): void => undefined };
-  return { o, run, startedAt: first.startedAt, sources: saved.map((x) => `${basename(x.f)} (load average ${x.s.loadAverage.start.map((v) => v.toFixed(1)).join(' ')} at its start)`) };
+  const parts = (x: { s: Saved }): string => (['floor', 'api', 'fjord', 'flux'] as const)
+    .filter((k) => x.s.run[k] !== undefined && run[k] === x.s.run[k]).map((k) => ({ floor: 'the floor', api: 'the API list', fjord: 'Fjord', flux: 'Flux' })[k]).join(', ');
+  const code = (x: { s: Saved }): string => ((x.s as { code?: { head?: string } }).code?.head ?? '').slice(0, 7);
+  return { o, run, startedAt: first.startedAt, sources: saved.map((x) => `${parts(x) || 'nothing'} from ${basename(x.f)} (code ${code(x) || 'unknown'}, load average ${x.s.loadAverage.start.map((v) => v.toFixed(1)).join(' ')} at its start)`) };
 }
 
 async function main(): Promise<void> {
@@ -173,7 +177,7 @@ async function main(): Promise<void> {
     for (const p of pictures) copyFileSync(join(resultsDir, p.file), join(ROOT, 'docs', 'bench', p.file));
     const settings = [run.fjord ? `Fjord: ${run.fjord.settings}.` : '', run.flux ? `Flux: ${run.flux.settings}.` : '', ...(run.fjord?.notes ?? []).map((n) => `Fjord: ${n}.`), ...(run.flux?.notes ?? []).map((n) => `Flux: ${n}.`), ...(sources.length > 1 ? [`Combined from separate runs: ${sources.join('; ')}.`] : [])].filter((x) => x !== '');
     writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), docsPage(o, { hasFlux: run.flux !== undefined, table: markdownTable(table), pictures, m: machine(), stamp: startedAt.slice(0, 16).replace('T', ' '), settings, errors: run.errors }));
-    updateReadme(o, { table: markdownTable(table), pictures, m: machine(), stamp: startedAt.slice(0, 16).replace('T', ' ') });
+    updateReadme(o, { table: markdownTable(table), pictures, m: machine(), stamp: startedAt.slice(0, 16).replace('T', ' '), sources });
     process.stdout.write('docs/benchmarks.md, docs/bench/*.png and the table in README.md updated\n');
   }
   if (run.errors.length > 0) process.exitCode = 1;

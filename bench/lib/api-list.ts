@@ -11,7 +11,16 @@ import { createToken } from '../../src/server/auth/tokens.js';
 import { silentLogger } from '../../src/util/log.js';
 import { percentile } from './stats.js';
 
-export interface ApiListRow { readonly label: string; readonly path: string; readonly p50Ms: number; readonly p95Ms: number; readonly maxMs: number }
+export interface ApiListRow {
+  readonly label: string;
+  readonly path: string;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly maxMs: number;
+  /** What the answers held (the same every time): the page's items and the total matching (absent in results saved before they were recorded). */
+  readonly items?: number;
+  readonly total?: number;
+}
 export interface ApiList {
   readonly apps: number;
   readonly requests: number;
@@ -39,16 +48,20 @@ async function createApps(kube: KubeClient, n: number): Promise<void> {
   await Promise.all(Array.from({ length: 32 }, worker));
 }
 
-async function timed(url: string, token: string, requests: number): Promise<number[]> {
-  const out: number[] = [];
+interface Page { items: unknown[]; metadata: { total: number } }
+
+async function timed(url: string, token: string, requests: number): Promise<{ ms: number[]; page: Page }> {
+  const ms: number[] = [];
+  let page: Page = { items: [], metadata: { total: 0 } };
   for (let i = 0; i < requests; i++) {
     const t0 = performance.now();
     const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-    await res.arrayBuffer();
-    if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
-    out.push(performance.now() - t0);
+    const body = await res.text();
+    ms.push(performance.now() - t0);
+    if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${body.slice(0, 200)}`);
+    if (i === 0) page = JSON.parse(body) as Page;
   }
-  return out;
+  return { ms, page };
 }
 
 /** Creates `apps` Applications in the cluster and times the API's list of them. */
@@ -68,12 +81,13 @@ export async function measureApiList(kube: KubeClient, apps: number, requests: n
       ['first page (limit 100)', '/api/v1/applications?limit=100'],
       ['a page in the middle (continue)', `/api/v1/applications?limit=100&continue=${Buffer.from(JSON.stringify({ after: middle })).toString('base64url')}`],
       ['filtered: selector team=team-7', '/api/v1/applications?limit=100&selector=team%3Dteam-7'],
-      [`search "${middle.slice(0, -2)}"`, `/api/v1/applications?limit=100&search=${middle.slice(0, -2)}`],
+      [`search "${middle.slice(0, -1)}"`, `/api/v1/applications?limit=100&search=${middle.slice(0, -1)}`],
     ];
     const rows: ApiListRow[] = [];
     for (const [label, path] of paths) {
-      const ms = (await timed(`${http.url}${path}`, token, requests)).sort((a, b) => a - b);
-      rows.push({ label, path, p50Ms: percentile(ms, 50) ?? Number.NaN, p95Ms: percentile(ms, 95) ?? Number.NaN, maxMs: Math.round(ms.at(-1) ?? Number.NaN) });
+      const { ms, page } = await timed(`${http.url}${path}`, token, requests);
+      ms.sort((a, b) => a - b);
+      rows.push({ label, path, p50Ms: percentile(ms, 50) ?? Number.NaN, p95Ms: percentile(ms, 95) ?? Number.NaN, maxMs: Math.round(ms.at(-1) ?? Number.NaN), items: page.items.length, total: page.metadata.total });
     }
     return { apps, requests, createS, syncedMs, rows };
   } finally {

@@ -45,7 +45,7 @@ function scaleRows(o: BenchOptions, run: BenchRun): Row[] {
     { metric: '  control plane CPU seconds meanwhile (floor: until all healthy)', fjord: num(f?.cold.controlPlaneCpuS, ' s'), flux: num(x?.cold.controlPlaneCpuS, ' s'), target: run.floor?.controlPlaneCpuS !== undefined ? `floor: ${run.floor.controlPlaneCpuS.toFixed(1)} s` : '' },
     { metric: '  controller CPU seconds during cold start', fjord: num(f?.cold.cpuS, ' s'), flux: num(x?.cold.cpuS, ' s'), ratio: ratio(f?.cold.cpuS, x?.cold.cpuS) },
     { metric: `  peak RSS (${o.apps * o.resources} objects)`, fjord: num(f?.cold.peakRssMiB, ' MiB', 0), flux: num(x?.cold.peakRssMiB, ' MiB', 0), ratio: ratio(f?.cold.peakRssMiB, x?.cold.peakRssMiB), target: `≤ ${TARGETS.rssMB} MB${note}`, ...atFull(f ? f.cold.peakRssMiB * 1.048576 <= TARGETS.rssMB : undefined) },
-    { metric: `steady state (${f?.steady.seconds ?? x?.steady.seconds ?? 0} s): controller CPU`, fjord: num(f?.steady.cpuPercent, '%', 2), flux: num(x?.steady.cpuPercent, '%', 2), ratio: ratio(f?.steady.cpuPercent, x?.steady.cpuPercent), target: `≤ ${TARGETS.steadyCpuPercent}% of a core`, ...(f ? { met: f.steady.cpuPercent <= TARGETS.steadyCpuPercent } : {}) },
+    { metric: `steady state (${f?.steady.seconds ?? x?.steady.seconds ?? 0} s${f && x && f.steady.seconds !== x.steady.seconds ? `; Flux ${x.steady.seconds} s` : ''}): controller CPU`, fjord: num(f?.steady.cpuPercent, '%', 2), flux: num(x?.steady.cpuPercent, '%', 2), ratio: ratio(f?.steady.cpuPercent, x?.steady.cpuPercent), target: `≤ ${TARGETS.steadyCpuPercent}% of a core`, ...(f ? { met: f.steady.cpuPercent <= TARGETS.steadyCpuPercent } : {}) },
     { metric: '  RSS', fjord: num(f?.steady.rssMiB, ' MiB', 0), flux: num(x?.steady.rssMiB, ' MiB', 0), ratio: ratio(f?.steady.rssMiB, x?.steady.rssMiB) },
     { metric: '  API GET+LIST per minute over the idle cluster', fjord: num(f ? pollingVerbs(f.steady.apiPerMinute) : undefined, '', 0), flux: num(x ? pollingVerbs(x.steady.apiPerMinute) : undefined, '', 0), target: '0 (watches only)', ...(f ? { met: pollingVerbs(f.steady.apiPerMinute) <= 2 } : {}) },
     { metric: '  API requests per minute over the idle cluster (all verbs)', fjord: num(f ? total(f.steady.apiPerMinute) : undefined, '', 0), flux: num(x ? total(x.steady.apiPerMinute) : undefined, '', 0) },
@@ -62,7 +62,7 @@ function apiRows(run: BenchRun): Row[] {
   const full = a.apps >= TARGETS.apiListApps;
   return [
     { metric: `API lists ${a.apps.toLocaleString('en')} Applications, one page, p95 (n=${a.requests})`, fjord: first ? `${first.p95Ms} ms` : 'not measured', target: `≤ ${TARGETS.apiListP95Ms} ms${full ? '' : ' (target is for 5,000)'}`, ...(first && full ? { met: first.p95Ms <= TARGETS.apiListP95Ms } : {}) },
-    ...a.rows.slice(1).map((r) => ({ metric: `  ${r.label}, p95`, fjord: `${r.p95Ms} ms` })),
+    ...a.rows.map((r) => ({ metric: `  ${r.label}${r.items !== undefined && r.total !== undefined ? `: ${r.items} of ${r.total}` : ''}, p50 / p95`, fjord: `${r.p50Ms} / ${r.p95Ms} ms` })),
   ];
 }
 

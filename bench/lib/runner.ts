@@ -252,7 +252,7 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
       try {
         out.api = await withCluster(o, 'api', async (kube) => {
           const a = await measureApiList(kube, o.apiApps, o.apiRequests);
-          o.log(`[api] ${a.apps} Applications (created in ${a.createS.toFixed(1)} s): ${a.rows.map((r) => `${r.label} p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms`).join('; ')}`);
+          o.log(`[api] ${a.apps} Applications (created in ${a.createS.toFixed(1)} s): ${a.rows.map((r) => `${r.label} (${r.items} of ${r.total}) p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms`).join('; ')}`);
           return a;
         });
       } catch (e) {

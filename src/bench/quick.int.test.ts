@@ -47,6 +47,11 @@ test('npm run bench --quick (Fjord only) measures every scenario with plausible 
 
   assert.equal(run.api?.apps, 30, 'the API list phase created its 30 Applications');
   assert.deepEqual(run.api.rows.map((r) => r.label.split(' ')[0]), ['first', 'a', 'filtered:', 'search']);
+  const [first, middle, filtered, search] = run.api.rows;
+  assert.ok(first?.total !== undefined && first.total >= 30 && first.items === first.total, `the first page lists every Application (${first?.items} of ${first?.total})`);
+  assert.ok(middle?.items !== undefined && middle.items > 0 && middle.items < first.total, `a page from the middle holds the rest (${middle?.items})`);
+  assert.ok(filtered?.total !== undefined && filtered.total >= 1 && filtered.total < first.total, `the selector narrows the list (${filtered?.total})`);
+  assert.ok(search?.total !== undefined && search.total >= 1 && search.total < first.total, `the search narrows the list (${search?.total})`);
   for (const r of run.api.rows) assert.ok(r.p95Ms > 0 && r.p95Ms < 10_000 && r.p50Ms <= r.p95Ms && r.p95Ms <= r.maxMs, `${r.label}: p50 ${r.p50Ms}, p95 ${r.p95Ms}, max ${r.maxMs} ms`);
 
   const table = rows(o, run);
