@@ -24,18 +24,40 @@ export interface Comparison {
   readonly error?: string;
 }
 
+/**
+ * The last prediction per live object (by uid): what applying the desired object to it would store,
+ * valid while neither the desired object nor the live content changes (the key's hash). One slot per
+ * object, so it holds every managed object at any scale: a bound below the number of managed objects
+ * made every compare after a sync send a dry run again (seen at 10,000 × 10 as twice the applies).
+ * The hard cap only guards against objects that are deleted and never seen again.
+ */
 export class DryRunCache {
-  private readonly entries = new Map<string, KubeObject>();
-  constructor(private readonly max = 20_000) {}
+  private readonly entries = new Map<string, { hash: string; value: KubeObject }>();
+  constructor(private readonly max = 500_000) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
 
   get(key: string): KubeObject | undefined {
-    return this.entries.get(key);
+    const { uid, hash } = splitKey(key);
+    const hit = this.entries.get(uid);
+    return hit?.hash === hash ? hit.value : undefined;
   }
 
   set(key: string, value: KubeObject): void {
-    if (this.entries.size >= this.max) { const first = this.entries.keys().next().value; if (first !== undefined) this.entries.delete(first); }
-    this.entries.set(key, value);
+    const { uid, hash } = splitKey(key);
+    if (!this.entries.has(uid) && this.entries.size >= this.max) {
+      const first = this.entries.keys().next().value;
+      if (first !== undefined) this.entries.delete(first);
+    }
+    this.entries.set(uid, { hash, value });
   }
+}
+
+function splitKey(key: string): { uid: string; hash: string } {
+  const at = key.lastIndexOf('#');
+  return at < 0 ? { uid: key, hash: '' } : { uid: key.slice(0, at), hash: key.slice(at + 1) };
 }
 
 /** Live objects come from the watch cache and are never mutated, so each one's compared content is hashed once. */

@@ -43,6 +43,10 @@ export class WorkingCopy {
     const dir = mkdtempSync(join(tmpdir(), 'fjord-wc-'));
     await git(['clone', '--quiet', url, dir], tmpdir(), env);
     await git(['checkout', '--quiet', '-B', 'main'], dir, env).catch(() => undefined);
+    // No background `git gc --auto` after a big commit: it would still be writing in .git when the
+    // copy is removed (seen with a commit of 100,000 files).
+    await git(['config', 'gc.auto', '0'], dir, env);
+    await git(['config', 'maintenance.auto', 'false'], dir, env);
     return new WorkingCopy(dir, env);
   }
 
@@ -70,7 +74,7 @@ export class WorkingCopy {
     await git(['push', '--quiet', 'origin', `refs/tags/${name}`], this.dir, this.env);
   }
 
-  /** Retried: a `git gc --auto` that a commit started in the background may still be writing in .git. */
+  /** Retried, in case a git process of ours is still finishing in .git. */
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
