@@ -133,7 +133,7 @@ export class ControllerManager {
     const clusters = new ClusterRegistry({ kube, flavor, log, local: { kube, discovery, live }, onOwnedChange, healthChecks, onChange: () => { enqueueAll('destination clusters changed'); } });
     const repos = new RepoCache({ root: opts.cacheDir, ...(opts.allowFileRepos ? { allowFileUrls: true } : {}), onRemote: (...a) => { holder.observe?.git?.(...a); } });
     const credentials = (url: string): ReturnType<typeof credentialsFor> => credentialsFor(url, repoSecrets.list(), flavor.secretTypeLabel);
-    const poller = new RevisionPoller({ repos, intervalMs: opts.config.pollIntervalMs, apps: () => apps.list().filter((a) => mine(appKey(a)) && repoPermitted(a, (p) => projects.get(flavor.namespace, p))), credentials, enqueue: (key) => { enqueue(key, 'tracked revision moved or repository answer changed'); }, log });
+    const poller = new RevisionPoller({ repos, intervalMs: opts.config.pollIntervalMs, apps: () => apps.list().filter((a) => mine(appKey(a)) && repoPermitted(a, (p) => projects.get(flavor.namespace, p))), credentials, enqueue: (key) => { enqueue(key, 'behind the commit its tracked ref points to, or its repository answers again'); }, log });
     const deps: ControllerDeps = {
       flavor, kube, discovery, live, clusters, repos, apps, projects, repoSecrets,
       renderCache: new RenderCache(), dryRuns: new DryRunCache(), events: new EventRecorder(kube, log), log,

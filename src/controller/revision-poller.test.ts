@@ -29,7 +29,7 @@ function rig(apps: KubeObject[]): { poller: RevisionPoller; answer: (refs: Recor
   return { poller, answer: (r) => { next = r; }, woken, asked: () => asked };
 }
 
-test('one ls-remote per repository; only Applications whose tracked commit moved are woken, and polls that see the same refs wake none', async () => {
+test('one ls-remote per repository; only Applications behind their tracked commit are woken, at every poll until they catch up', async () => {
   const url = 'https://git.example/org/config.git';
   const r = rig([
     app('main-synced', url, 'main', A),
@@ -44,8 +44,9 @@ test('one ls-remote per repository; only Applications whose tracked commit moved
 
   r.woken.length = 0;
   await r.poller.pollOnce();
-  assert.deepEqual(r.woken, [], 'the same refs again wake nobody, not even the Application still behind');
+  assert.deepEqual(r.woken, ['fjord/main-behind'], 'the same refs again nudge the Application still behind, and nobody else');
 
+  r.woken.length = 0;
   r.answer({ HEAD: B, 'refs/heads/main': B, 'refs/tags/v1': A });
   await r.poller.pollOnce();
   assert.deepEqual(r.woken.sort(), ['fjord/main-behind', 'fjord/main-synced'], 'main moved: the two tracking main, not the tag or the pinned commit');

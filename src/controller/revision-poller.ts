@@ -117,23 +117,16 @@ export class RevisionPoller {
     }
     const recovered = this.failing.delete(key);
     this.opts.log.debug('polled repository', { repo: key, refs: refs.size, apps: apps.length });
-    const before = this.refs.get(key)?.refs;
     this.refs.set(key, { refs, at: Date.now() });
-    // Nothing moved since the last answer: every Application was compared with these refs then, or
-    // was created since and woken by its own watch event. Most polls end here.
-    if (!recovered && before !== undefined && sameRefs(before, refs)) return;
+    // Every poll, not only when refs moved: an Application still behind its tracked commit (its last
+    // wake was lost to a shard hand-over, or its reconcile is backing off after errors) is nudged
+    // again. The walk is cheap; a test under load that skipped it left an app behind (ADR 13).
     for (const app of apps) {
       const current = (app['status'] as { sync?: { revision?: string } } | undefined)?.sync?.revision;
       const target = revisionFromRefs(refs, sourceOf(app)?.targetRevision);
       if (recovered || (target !== undefined && target !== current)) this.opts.enqueue(appKey(app));
     }
   }
-}
-
-function sameRefs(a: Map<string, string>, b: Map<string, string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [ref, sha] of a) if (b.get(ref) !== sha) return false;
-  return true;
 }
 
 export function appKey(app: KubeObject): string {
