@@ -1,6 +1,7 @@
 // The API's list at scale (issue 6): N Applications (default 5,000) in a real cluster, Fjord's API
 // server in-process (server role only: no controller changes them meanwhile), and timed sequential
 // requests of one page (limit 100), plain, paged, filtered and searched. Target: p95 ≤ 100 ms.
+// Their repository URL is a closed loopback port: nothing asks it, and nothing may leave the machine.
 import { FJORD } from '../../src/api/flavor.js';
 import { install } from '../../src/install/install.js';
 import type { KubeClient } from '../../src/kube/client.js';
@@ -41,7 +42,7 @@ async function createApps(kube: KubeClient, n: number): Promise<void> {
       await kube.create(base, {
         apiVersion: `${FJORD.group}/${FJORD.version}`, kind: 'Application',
         metadata: { name: name(i), namespace: FJORD.namespace, labels: { team: `team-${i % 20}` } },
-        spec: { project: 'default', source: { repoURL: 'https://git.example.com/org/config.git', targetRevision: 'main', path: `apps/${i}` }, destination: { server: 'https://kubernetes.default.svc', namespace: `ns-${i % 50}` } },
+        spec: { project: 'default', source: { repoURL: 'http://127.0.0.1:9/org/config.git', targetRevision: 'main', path: `apps/${i}` }, destination: { server: 'https://kubernetes.default.svc', namespace: `ns-${i % 50}` } },
       });
     }
   };

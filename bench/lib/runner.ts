@@ -248,6 +248,15 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
         return f;
       });
     }
+    for (const which of [...(o.fjord === false ? [] : ['fjord' as const]), ...(o.flux ? ['flux' as const] : [])]) {
+      try {
+        out[which] = await toolPhase(o, s, which);
+      } catch (e) {
+        errors.push(`${which}: ${(e as Error).message}`);
+        o.log(`[${which}] FAILED: ${(e as Error).message}`);
+      }
+    }
+    // After the tools: in a shared cluster (quick mode) no controller may see these Applications.
     if (o.fjord !== false && o.apiApps > 0) {
       try {
         out.api = await withCluster(o, 'api', async (kube) => {
@@ -258,14 +267,6 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
       } catch (e) {
         errors.push(`api: ${(e as Error).message}`);
         o.log(`[api] FAILED: ${(e as Error).message}`);
-      }
-    }
-    for (const which of [...(o.fjord === false ? [] : ['fjord' as const]), ...(o.flux ? ['flux' as const] : [])]) {
-      try {
-        out[which] = await toolPhase(o, s, which);
-      } catch (e) {
-        errors.push(`${which}: ${(e as Error).message}`);
-        o.log(`[${which}] FAILED: ${(e as Error).message}`);
       }
     }
   } finally {

@@ -69,3 +69,32 @@ test('a repository that stops answering wakes its Applications once, forgets its
   await r.poller.pollOnce();
   assert.deepEqual(r.woken, ['fjord/x', 'fjord/y'], 'recovery wakes them although the refs did not move');
 });
+
+test('a repository that hangs delays only its own polls: the next tick asks the others again and skips it', async () => {
+  const slow = 'https://git.example/org/slow.git';
+  const fast = 'https://git.example/org/fast.git';
+  const asked: string[] = [];
+  let release = (): void => undefined;
+  let hang = true;
+  const poller = new RevisionPoller({
+    repos: {
+      lsRemote: (url) => {
+        asked.push(url);
+        return url === slow && hang ? new Promise((resolve) => { release = () => { resolve(new Map([['refs/heads/main', A]])); }; }) : Promise.resolve(new Map([['refs/heads/main', A]]));
+      },
+    },
+    intervalMs: 60_000, apps: () => [app('s', slow, 'main', A), app('f', fast, 'main', A)], credentials: () => undefined,
+    enqueue: () => undefined, log: silentLogger,
+  });
+  const first = poller.pollOnce();
+  await new Promise((resolve) => setImmediate(resolve)); // the fast one answered, the slow one hangs
+  await poller.pollOnce();
+  await poller.pollOnce();
+  assert.deepEqual(asked.filter((u) => u === fast).length, 3, 'the fast repository was asked at every tick');
+  assert.deepEqual(asked.filter((u) => u === slow).length, 1, 'the hanging one was not asked again while its poll runs');
+  hang = false;
+  release();
+  await first;
+  await poller.pollOnce();
+  assert.deepEqual(asked.filter((u) => u === slow).length, 2, 'once it answered, it is asked again');
+});

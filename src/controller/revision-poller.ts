@@ -38,7 +38,8 @@ export class RevisionPoller {
   /** Webhook polls under way per repository, and the one follow-up poll that callers meanwhile share. */
   private readonly inFlight = new Map<string, { run: Promise<void>; next?: Promise<void> }>();
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  /** Periodic polls under way, per repository. */
+  private readonly polling = new Map<string, Promise<void>>();
   private stopped = false;
 
   constructor(private readonly opts: PollerOptions) {}
@@ -49,10 +50,15 @@ export class RevisionPoller {
     return hit && Date.now() - hit.at < this.opts.intervalMs * 2 + 1000 ? hit.refs : undefined;
   }
 
+  /**
+   * Ticks every interval whatever the repositories do: a repository that hangs until its timeout
+   * delays only its own next poll, not the others' (a tick skips a repository still being asked).
+   */
   start(): void {
     const tick = (): void => {
       if (this.stopped) return;
-      this.running = this.pollOnce().finally(() => { if (!this.stopped) this.timer = setTimeout(tick, this.opts.intervalMs); });
+      this.pollOnce().catch((e: unknown) => { this.opts.log.error('repository poll failed', { error: (e as Error).message }); });
+      this.timer = setTimeout(tick, this.opts.intervalMs);
     };
     tick();
   }
@@ -60,11 +66,19 @@ export class RevisionPoller {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await Promise.all(this.polling.values());
   }
 
+  /** Polls every repository not still being polled; resolves when those polls are done. */
   async pollOnce(): Promise<void> {
-    await Promise.all([...this.appsByRepo().entries()].map(([key, { url, apps }]) => this.pollRepo(key, url, apps)));
+    const started: Promise<void>[] = [];
+    for (const [key, { url, apps }] of this.appsByRepo()) {
+      if (this.polling.has(key)) continue;
+      const run = this.pollRepo(key, url, apps).finally(() => { this.polling.delete(key); });
+      this.polling.set(key, run);
+      started.push(run);
+    }
+    await Promise.all(started);
   }
 
   /**
