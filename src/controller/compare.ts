@@ -39,25 +39,19 @@ export class DryRunCache {
     return this.entries.size;
   }
 
-  get(key: string): KubeObject | undefined {
-    const { uid, hash } = splitKey(key);
+  /** The prediction for the object with this uid, if it was made for the same desired and live content (`hash`). */
+  get(uid: string, hash: string): KubeObject | undefined {
     const hit = this.entries.get(uid);
     return hit?.hash === hash ? hit.value : undefined;
   }
 
-  set(key: string, value: KubeObject): void {
-    const { uid, hash } = splitKey(key);
+  set(uid: string, hash: string, value: KubeObject): void {
     if (!this.entries.has(uid) && this.entries.size >= this.max) {
       const first = this.entries.keys().next().value;
       if (first !== undefined) this.entries.delete(first);
     }
     this.entries.set(uid, { hash, value });
   }
-}
-
-function splitKey(key: string): { uid: string; hash: string } {
-  const at = key.lastIndexOf('#');
-  return at < 0 ? { uid: key, hash: '' } : { uid: key.slice(0, at), hash: key.slice(at + 1) };
 }
 
 /** Live objects come from the watch cache and are never mutated, so each one's compared content is hashed once. */
@@ -74,20 +68,17 @@ function liveHash(live: KubeObject): string {
   return h;
 }
 
-function keyOf(desired: KubeObject, uid: unknown, liveContentHash: string): string {
-  const h = createHash('sha256').update(JSON.stringify(desired)).update('\0').update(liveContentHash).digest('hex');
-  return `${String(uid)}#${h}`;
-}
-
-function cacheKey(desired: KubeObject, live: KubeObject): string {
-  return keyOf(desired, live.metadata?.['uid'], liveHash(live));
+/** The object's uid, and a hash of the desired object with the live content it would be applied to. */
+function keyOf(desired: KubeObject, uid: unknown, liveContentHash: string): { uid: string; hash: string } {
+  return { uid: String(uid), hash: createHash('sha256').update(JSON.stringify(desired)).update('\0').update(liveContentHash).digest('hex') };
 }
 
 /** Records an object as a sync just stored it as the prediction for applying `desired` to it again (normalised once, for key and value). */
 export function rememberApplied(cache: DryRunCache, desired: KubeObject, applied: KubeObject): void {
   if (!applied.metadata?.['uid']) return;
   const normalized = normalizeForCompare(applied);
-  cache.set(keyOf(desired, applied.metadata['uid'], hashOfNormalized(normalized)), normalized);
+  const { uid, hash } = keyOf(desired, applied.metadata['uid'], hashOfNormalized(normalized));
+  cache.set(uid, hash, normalized);
 }
 
 export interface CompareContext {
@@ -102,8 +93,8 @@ export interface CompareContext {
 }
 
 async function predict(ctx: CompareContext, d: DesiredObject, live: KubeObject): Promise<KubeObject> {
-  const key = cacheKey(d.object, live);
-  const hit = ctx.cache.get(key);
+  const { uid, hash } = keyOf(d.object, live.metadata?.['uid'], liveHash(live));
+  const hit = ctx.cache.get(uid, hash);
   if (hit) return hit;
   const path = objectPath(d.info, d.object.metadata?.name ?? '', d.object.metadata?.namespace);
   const own = resourceSyncOptions(d.object);
@@ -120,7 +111,7 @@ async function predict(ctx: CompareContext, d: DesiredObject, live: KubeObject):
     });
   // Kept as compared (no managedFields, no status): smaller, and all any reader looks at.
   const kept = normalizeForCompare(predicted);
-  ctx.cache.set(key, kept);
+  ctx.cache.set(uid, hash, kept);
   return kept;
 }
 

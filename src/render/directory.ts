@@ -70,7 +70,8 @@ async function readManifest(file: ManifestFile): Promise<string> {
 /** Refuses, before anything is read, a file over the per-file limit or files over the total limit. */
 function checkSizes(files: readonly ManifestFile[]): void {
   let total = 0;
-  for (const { size, ...file } of files) {
+  for (const file of files) {
+    const { size } = file;
     if (size > MAX_FILE_BYTES) throw new RenderError(`${file.shown}: file is ${size} bytes, larger than the ${MAX_FILE_BYTES} byte limit`, file.shown);
     total += size;
     if (total > MAX_TOTAL_BYTES) throw new RenderError(`${file.shown}: the manifest files up to this one total ${total} bytes, more than the ${MAX_TOTAL_BYTES} byte limit for one application`, file.shown);

@@ -41,12 +41,10 @@ export class WorkingCopy {
   /** Clones `url` (an empty repository is fine) into a temporary folder. */
   static async clone(url: string, env: NodeJS.ProcessEnv = {}): Promise<WorkingCopy> {
     const dir = mkdtempSync(join(tmpdir(), 'fjord-wc-'));
-    await git(['clone', '--quiet', url, dir], tmpdir(), env);
-    await git(['checkout', '--quiet', '-B', 'main'], dir, env).catch(() => undefined);
     // No background `git gc --auto` after a big commit: it would still be writing in .git when the
-    // copy is removed (seen with a commit of 100,000 files).
-    await git(['config', 'gc.auto', '0'], dir, env);
-    await git(['config', 'maintenance.auto', 'false'], dir, env);
+    // copy is removed (seen with a commit of 100,000 files). `clone -c` writes it into the copy's config.
+    await git(['clone', '--quiet', '-c', 'gc.auto=0', '-c', 'maintenance.auto=false', url, dir], tmpdir(), env);
+    await git(['checkout', '--quiet', '-B', 'main'], dir, env).catch(() => undefined);
     return new WorkingCopy(dir, env);
   }
 
