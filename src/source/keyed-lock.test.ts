@@ -1,33 +1,43 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { KeyedLock } from './keyed-lock.js';
+
+/** A task that records its start and end and finishes only when the test opens it. */
+function gated(log: string[], name: string): { run: () => Promise<string>; open: () => void } {
+  let open = (): void => undefined;
+  const gate = new Promise<void>((resolve) => { open = resolve; });
+  return {
+    run: async () => {
+      log.push(`start ${name}`);
+      await gate;
+      log.push(`end ${name}`);
+      return name;
+    },
+    open: () => open(),
+  };
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 test('KeyedLock runs tasks of one key one at a time, in order, and keys in parallel', async () => {
   const lock = new KeyedLock();
   const log: string[] = [];
-  let running = 0;
-  let maxSameKey = 0;
-  const task = (name: string, ms: number) => async (): Promise<string> => {
-    running++;
-    maxSameKey = Math.max(maxSameKey, running);
-    log.push(`start ${name}`);
-    await sleep(ms);
-    log.push(`end ${name}`);
-    running--;
-    return name;
-  };
-  const started = Date.now();
-  const [a1, a2, b1] = await Promise.all([
-    lock.run('a', task('a1', 40)),
-    lock.run('a', task('a2', 10)),
-    lock.run('b', async () => { await sleep(40); return 'b1'; }),
-  ]);
-  assert.deepEqual([a1, a2, b1], ['a1', 'a2', 'b1']);
-  assert.deepEqual(log, ['start a1', 'end a1', 'start a2', 'end a2']);
-  assert.equal(maxSameKey, 1);
-  assert.ok(Date.now() - started < 90, 'key b ran alongside key a');
-  await sleep(0);
+  const a1 = gated(log, 'a1');
+  const a2 = gated(log, 'a2');
+  const b1 = gated(log, 'b1');
+  const results = Promise.all([lock.run('a', a1.run), lock.run('a', a2.run), lock.run('b', b1.run)]);
+  await settle();
+  assert.deepEqual(log, ['start a1', 'start b1'], 'a2 waits for a1; b1 does not wait for key a');
+  b1.open();
+  await settle();
+  assert.deepEqual(log, ['start a1', 'start b1', 'end b1'], 'key b finished while a1 still runs');
+  a1.open();
+  await settle();
+  assert.deepEqual(log.slice(3), ['end a1', 'start a2'], 'a2 starts only after a1 ended');
+  a2.open();
+  assert.deepEqual(await results, ['a1', 'a2', 'b1']);
+  assert.deepEqual(log.slice(5), ['end a2']);
+  await settle();
   assert.equal(lock.size, 0, 'idle keys are forgotten');
 });
 
