@@ -103,7 +103,10 @@ How each figure is taken:
   one with the latency app (10 ConfigMaps + 10 Deployments) that scenarios 1 and 2 change.
 - Push-to-applied: from \`git push\` returning to the new ConfigMap value arriving on the benchmark's own watch.
   With polling, each push starts at a random moment within the tool's poll interval (as real pushes do);
-  the webhook variant posts Fjord's generic webhook right after the push.
+  the webhook variant posts to the tool's webhook right after the push (Fjord: its generic
+  \`POST /api/webhook\`; Flux: a generic Receiver of notification-controller for the GitRepository).
+  The latency scenarios run first on each tool's fresh cluster, with the latency app alone; the cold
+  start of the N apps and the steady state with them follow.
   Drift-to-reverted: from a manual scale/edit/delete returning to the object back at Git's state.
 - Cold start: from the first create of N Applications (Flux: one GitRepository per repository and N Kustomizations) to all
   of them applied and healthy at the commit. CPU seconds and peak RSS (VmHWM) are read from /proc of the
@@ -112,8 +115,8 @@ How each figure is taken:
   all are stored and until every Deployment is Healthy by Fjord's health rules (watched). The cold start
   is measured to applied and healthy, so its ratio uses the second.
 - A tool that has not finished the cold start within the limit (\`--cold-timeout\`, default 20 min) has
-  its unready apps suspended (Flux: \`spec.suspend\`) before the other scenarios, so they measure the
-  tool and not its backlog; the table then shows how many were ready.
+  its unready apps suspended (Flux: \`spec.suspend\`) before the steady state; the table then shows
+  how many were ready.
 - Control-plane CPU: etcd, kube-apiserver, controller-manager, scheduler and KWOK, from /proc.
 - API list: N Applications (5,000) created on a cluster of their own, Fjord's API server alone (no
   controller), and sequential \`GET /api/v1/applications?limit=100\` requests: the first page, a page
@@ -168,7 +171,7 @@ async function main(): Promise<void> {
     writeFileSync(json, `${JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), options, machine: machine(), loadAverage: load, code: codeVersion(), run }, null, 2)}\n`);
     process.stdout.write(`\nresults: ${json}\nplots and logs: ${resultsDir}\n`);
   }
-  const table = rows(o, run, run.fjord?.webhookPush);
+  const table = rows(o, run);
   process.stdout.write(`\n${textTable(table)}\n`);
   for (const e of run.errors) process.stdout.write(`ERROR: ${e}\n`);
   const pictures = plots(run, resultsDir);

@@ -5,7 +5,8 @@
 #   tools/helm     helm v4
 #   tools/sops     sops v3
 #   tools/kubeseal kubeseal
-#   tools/flux     Flux's source-controller v1.9.6 and kustomize-controller v1.9.5 and their CRDs (flux-crds/),
+#   tools/flux     Flux's source-controller v1.9.6, kustomize-controller v1.9.5 and notification-controller
+#                  v1.9.3 (its webhook Receiver) and their CRDs (flux-crds/),
 #                  only with the argument `flux` (for `npm run bench`; never built by bootstrap or tests)
 # Each module builds into .kube-bin/<module>-<hash of its sources and the Go version>/ and is skipped
 # when that folder is complete. .kube-bin/bin/ holds symlinks to the current builds.
@@ -47,10 +48,11 @@ kube_ldflags() {
 
 if [ "${1:-}" = flux ]; then
   # The CRDs come from the controllers' modules in the module cache (config/crd/bases), not from copies.
-  build flux sh -c 'go build -ldflags "-s -w" -o "$0/" github.com/fluxcd/source-controller github.com/fluxcd/kustomize-controller &&
+  build flux sh -c 'go build -ldflags "-s -w" -o "$0/" github.com/fluxcd/source-controller github.com/fluxcd/kustomize-controller github.com/fluxcd/notification-controller &&
     mkdir -p "$0/flux-crds" &&
     cp "$(go list -m -f "{{.Dir}}" github.com/fluxcd/source-controller)"/config/crd/bases/*.yaml \
-       "$(go list -m -f "{{.Dir}}" github.com/fluxcd/kustomize-controller)"/config/crd/bases/*.yaml "$0/flux-crds/" &&
+       "$(go list -m -f "{{.Dir}}" github.com/fluxcd/kustomize-controller)"/config/crd/bases/*.yaml \
+       "$(go list -m -f "{{.Dir}}" github.com/fluxcd/notification-controller)"/config/crd/bases/*.yaml "$0/flux-crds/" &&
     chmod u+w "$0/flux-crds/"*' "$out/flux-$(module_hash flux)"
   exit 0
 fi

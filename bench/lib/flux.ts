@@ -1,7 +1,10 @@
-// Flux under test: source-controller and kustomize-controller built from the Go module proxy
-// (tools/flux, `scripts/build-go.sh flux`), run as local processes against the cluster with their
-// CRDs from the module cache; one GitRepository and one Kustomization per app.
+// Flux under test: source-controller, kustomize-controller and notification-controller (for the
+// webhook Receiver) built from the Go module proxy (tools/flux, `scripts/build-go.sh flux`), run as
+// local processes against the cluster with their CRDs from the module cache; one GitRepository per
+// repository and one Kustomization per app.
+import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../../src/kube/client.js';
@@ -18,6 +21,9 @@ const SOURCE_CONCURRENCY = 10;
 const KUSTOMIZE_CONCURRENCY = 20;
 const GITREPOS = `/apis/source.toolkit.fluxcd.io/v1/namespaces/${NS}/gitrepositories`;
 const KUSTOMIZATIONS = `/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/${NS}/kustomizations`;
+const RECEIVERS = `/apis/notification.toolkit.fluxcd.io/v1/namespaces/${NS}/receivers`;
+/** The GitRepository of the latency app, which the webhook Receiver asks source-controller to fetch. */
+const LATENCY_SOURCE = 'latency';
 
 export interface FluxSettings {
   /** GitRepository spec.interval (how often each one fetches). */
@@ -30,7 +36,7 @@ export interface FluxSettings {
 export function buildFlux(root: string): string {
   execFileSync('bash', [join(root, 'scripts', 'build-go.sh'), 'flux'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const bin = join(root, '.kube-bin', 'bin');
-  for (const f of ['source-controller', 'kustomize-controller', 'flux-crds']) {
+  for (const f of ['source-controller', 'kustomize-controller', 'notification-controller', 'flux-crds']) {
     if (!existsSync(join(bin, f))) throw new Error(`${join(bin, f)} is missing after scripts/build-go.sh flux`);
   }
   return bin;
@@ -60,9 +66,11 @@ export class FluxUnderTest implements ToolUnderTest {
   readonly settings: string;
   readonly pollIntervalMs: number;
 
-  private constructor(private readonly ctx: ToolContext, private readonly flux: FluxSettings, private readonly children: Child[], private readonly ks: Informer) {
+  private hookPath: string | undefined;
+
+  private constructor(private readonly ctx: ToolContext, private readonly flux: FluxSettings, private readonly children: Child[], private readonly ks: Informer, private readonly receiverPort: number) {
     this.pollIntervalMs = parseDuration(flux.sourceInterval) ?? 60_000;
-    this.settings = `source-controller v1.9.6 (--concurrent=${SOURCE_CONCURRENCY}) and kustomize-controller v1.9.5 (--concurrent=${KUSTOMIZE_CONCURRENCY}), the concurrency of Flux's own benchmark rig (fluxcd/flux-benchmark); one GitRepository per repository shared by its Kustomizations; GitRepository interval ${flux.sourceInterval}, Kustomization interval ${flux.kustomizationInterval}, wait: true, prune: true`;
+    this.settings = `source-controller v1.9.6 (--concurrent=${SOURCE_CONCURRENCY}) and kustomize-controller v1.9.5 (--concurrent=${KUSTOMIZE_CONCURRENCY}), the concurrency of Flux's own benchmark rig (fluxcd/flux-benchmark); one GitRepository per repository shared by its Kustomizations; GitRepository interval ${flux.sourceInterval}, Kustomization interval ${flux.kustomizationInterval}, wait: true, prune: true; the webhook variant posts to notification-controller v1.9.3's generic Receiver for the latency GitRepository`;
   }
 
   static async start(ctx: ToolContext, bin: string, flux: FluxSettings): Promise<FluxUnderTest> {
@@ -71,7 +79,7 @@ export class FluxUnderTest implements ToolUnderTest {
     execFileSync(kubectl, ['--kubeconfig', ctx.kubeconfig, 'apply', '--server-side', '-f', crds], { stdio: ['ignore', 'ignore', 'pipe'] });
     execFileSync(kubectl, ['--kubeconfig', ctx.kubeconfig, 'wait', '--for', 'condition=established', '--timeout=60s', '-f', crds], { stdio: ['ignore', 'ignore', 'pipe'] });
     await ctx.kube.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-    const [m1, h1, storage, m2, h2] = await freePorts(5);
+    const [m1, h1, storage, m2, h2, m3, h3, events, receiver] = await freePorts(9);
     const storageDir = join(ctx.workDir, 'flux-artifacts');
     mkdirSync(storageDir, { recursive: true });
     const env = { KUBECONFIG: ctx.kubeconfig, RUNTIME_NAMESPACE: NS };
@@ -85,11 +93,15 @@ export class FluxUnderTest implements ToolUnderTest {
       Child.start('kustomize-controller', join(bin, 'kustomize-controller'), [
         ...common, `--metrics-addr=${LOOPBACK}:${m2}`, `--health-addr=${LOOPBACK}:${h2}`, `--concurrent=${KUSTOMIZE_CONCURRENCY}`,
       ], { logFile: join(ctx.workDir, 'kustomize-controller.log'), env }),
+      Child.start('notification-controller', join(bin, 'notification-controller'), [
+        ...common, `--metrics-addr=${LOOPBACK}:${m3}`, `--health-addr=${LOOPBACK}:${h3}`,
+        `--events-addr=${LOOPBACK}:${events}`, `--receiverAddr=${LOOPBACK}:${receiver}`,
+      ], { logFile: join(ctx.workDir, 'notification-controller.log'), env }),
     ];
     try {
       for (const c of children) await c.waitForLog(/Starting workers/, 120_000);
       const ks = await startInformer(ctx.kube, KUSTOMIZATIONS);
-      return new FluxUnderTest(ctx, flux, children, ks);
+      return new FluxUnderTest(ctx, flux, children, ks, receiver ?? 0);
     } catch (e) {
       for (const c of children) await c.stop();
       throw e;
@@ -111,7 +123,42 @@ export class FluxUnderTest implements ToolUnderTest {
   }
 
   async createLatencyApp(repoURL: string): Promise<void> {
-    await this.create('latency', [{ name: 'latency', path: 'latency', namespace: LATENCY_NS }], repoURL);
+    await this.create(LATENCY_SOURCE, [{ name: 'latency', path: 'latency', namespace: LATENCY_NS }], repoURL);
+  }
+
+  /**
+   * Tells Flux about a push the way its docs set up a Git host's webhook: a generic Receiver
+   * (notification-controller) whose call annotates the latency GitRepository for a fetch now. The
+   * Receiver and its token Secret are made on the first call. Resolves with why it did not work, or
+   * undefined when it did.
+   */
+  async webhook(): Promise<string | undefined> {
+    try {
+      const path = this.hookPath ?? await this.createReceiver();
+      this.hookPath = path;
+      const res = await fetch(`http://${LOOPBACK}:${this.receiverPort}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const text = await res.text();
+      return res.ok ? undefined : `POST to the Receiver: ${res.status} ${text.slice(0, 300)}`;
+    } catch (e) {
+      return `the Flux Receiver: ${(e as Error).message}`;
+    }
+  }
+
+  private async createReceiver(): Promise<string> {
+    const name = 'latency-push';
+    await this.ctx.kube.create(`/api/v1/namespaces/${NS}/secrets`, { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: NS }, stringData: { token: randomBytes(16).toString('hex') } });
+    await this.ctx.kube.create(RECEIVERS, {
+      apiVersion: 'notification.toolkit.fluxcd.io/v1', kind: 'Receiver', metadata: { name, namespace: NS },
+      spec: { type: 'generic', secretRef: { name }, resources: [{ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: LATENCY_SOURCE }] },
+    });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const r = await this.ctx.kube.get(`${RECEIVERS}/${name}`);
+      const st = r['status'] as { webhookPath?: string; conditions?: { type?: string; status?: string }[] } | undefined;
+      if (st?.webhookPath && (st.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')) return st.webhookPath;
+      if (Date.now() > deadline) throw new Error(`Receiver ${NS}/${name} not Ready with a webhook path after 60 s: ${JSON.stringify(st ?? {})}`);
+      await sleep(250);
+    }
   }
 
   readyApps(revision: string): number {

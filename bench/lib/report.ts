@@ -13,6 +13,7 @@ export const TARGETS = {
 } as const;
 
 const pushDist = (t?: ToolResult): ReturnType<typeof distribution> | undefined => (t ? distribution(t.push) : undefined);
+const hookDist = (t?: ToolResult): ReturnType<typeof distribution> | undefined => (t?.webhookPush ? distribution(t.webhookPush) : undefined);
 const driftDist = (t?: ToolResult): ReturnType<typeof distribution> | undefined => (t ? distribution(t.drift.map((d) => d.ms)) : undefined);
 const pollingVerbs = (r: Record<string, number>): number => (r['GET'] ?? 0) + (r['LIST'] ?? 0);
 
@@ -72,10 +73,9 @@ function gitAllowance(f: { repositories: number; steady: { seconds: number } }):
   return Math.ceil((2 * f.repositories * polls * 60) / Math.max(1, f.steady.seconds));
 }
 
-export function rows(o: BenchOptions, run: BenchRun, webhook?: readonly (number | null)[]): Row[] {
-  const wh = webhook ? distribution(webhook) : undefined;
+export function rows(o: BenchOptions, run: BenchRun): Row[] {
   return [
-    { metric: `push-to-applied, webhook p50${wh ? ` (n=${wh.n})` : ''}`, fjord: wh ? ms(wh.p50) : 'not measured', target: `≤ ${TARGETS.webhookP50Ms} ms`, ...(wh ? { met: wh.p50 !== null && wh.p50 <= TARGETS.webhookP50Ms } : {}) },
+    ...latencyRows('push-to-applied, webhook', hookDist(run.fjord), hookDist(run.flux), TARGETS.webhookP50Ms),
     ...latencyRows('push-to-applied, polling only', pushDist(run.fjord), pushDist(run.flux), TARGETS.pollingP50Ms),
     ...latencyRows('drift-to-reverted', driftDist(run.fjord), driftDist(run.flux), TARGETS.driftP50Ms),
     ...scaleRows(o, run),
@@ -99,6 +99,8 @@ export function plots(run: BenchRun, dir: string): { file: string; caption: stri
   }
   if (tools.length > 1) {
     write('push-to-applied.png', 'push-to-applied, polling only: share of commits applied (y) within x seconds; blue Fjord, orange Flux', tools.map((t) => cdf(t.push, color(t))), { xMax: maxOf(tools.flatMap((t) => t.push)) * 1.05 });
+    const hooked = tools.filter((t) => t.webhookPush !== undefined);
+    if (hooked.length > 1) write('push-to-applied-webhook.png', 'push-to-applied through the webhook: share of commits applied (y) within x seconds; blue Fjord, orange Flux', hooked.map((t) => cdf(t.webhookPush ?? [], color(t))), { xMax: maxOf(hooked.flatMap((t) => t.webhookPush ?? [])) * 1.05 });
     write('drift-to-reverted.png', 'drift-to-reverted: share of manual changes reverted (y) within x seconds; blue Fjord, orange Flux (a curve that stops short of 100% timed out)', tools.map((t) => cdf(t.drift.map((s) => s.ms), color(t))), { xMax: Math.max(maxOf(tools.flatMap((t) => t.drift.map((s) => s.ms))), 1) * 1.05 });
   }
   if (tools.length > 0) {

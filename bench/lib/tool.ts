@@ -35,6 +35,8 @@ export interface ToolUnderTest {
    * Kustomizations), so the later scenarios measure the tool, not its backlog. Returns how many.
    */
   suspendUnready?(revision: string): Promise<number>;
+  /** Tells the tool that `repoURL` got a push, through its webhook; resolves with why that failed, or undefined. */
+  webhook?(repoURL: string): Promise<string | undefined>;
   stop(): Promise<void>;
 }
 

@@ -40,6 +40,8 @@ test('npm run bench --quick (Fjord only) measures every scenario with plausible 
   assert.ok(f.cold.peakRssMiB > 20 && f.cold.peakRssMiB < 2000, `peak RSS ${f.cold.peakRssMiB} MiB`);
   assert.equal(f.push.length, 3);
   for (const ms of f.push) assert.ok(ms !== null && ms > 0 && ms < 60_000, `push-to-applied ${String(ms)} ms`);
+  assert.equal(f.webhookPush?.length, 3, 'the webhook variant was measured');
+  for (const ms of f.webhookPush) assert.ok(ms !== null && ms > 0 && ms < 60_000, `push-to-applied via the webhook ${String(ms)} ms`);
   assert.deepEqual(f.drift.map((d) => d.kind), ['scale', 'edit', 'delete']);
   for (const d of f.drift) assert.ok(d.ms !== null && d.ms > 0 && d.ms < 30_000, `${d.kind} reverted after ${String(d.ms)} ms`);
   assert.ok(f.steady.cpuPercent >= 0 && f.steady.cpuPercent < 100, `steady CPU ${f.steady.cpuPercent}%`);
@@ -56,6 +58,7 @@ test('npm run bench --quick (Fjord only) measures every scenario with plausible 
 
   const table = rows(o, run);
   const text = textTable(table);
+  assert.match(text, /push-to-applied, webhook p50 \(n=3\)/);
   assert.match(text, /push-to-applied, polling only p50 \(n=3\)/);
   assert.match(text, /drift-to-reverted p50 \(n=3\)/);
   assert.match(text, /API lists 30 Applications, one page, p95 \(n=5\) +\d+ ms/);
