@@ -105,7 +105,8 @@ How each figure is taken:
 - Push-to-applied: from \`git push\` returning to the new ConfigMap value arriving on the benchmark's own watch.
   With polling, each push starts at a random moment within the tool's poll interval (as real pushes do);
   the webhook variant posts to the tool's webhook right after the push (Fjord: its generic
-  \`POST /api/webhook\`; Flux: a generic Receiver of notification-controller for the GitRepository).
+  \`POST /api/webhook\`; Flux: a generic Receiver of notification-controller for the GitRepository;
+  Argo CD: a GitHub \`push\` event to its API server's \`/api/webhook\`).
   The latency scenarios run first on each tool's fresh cluster, with the latency app alone; the cold
   start of the N apps and the steady state with them follow.
   Drift-to-reverted: from a manual scale/edit/delete returning to the object back at Git's state.
@@ -117,8 +118,8 @@ How each figure is taken:
   all are stored and until every Deployment is Healthy by Fjord's health rules (watched). The cold start
   is measured to applied and healthy, so its ratio uses the second.
 - A tool that has not finished the cold start within the limit (\`--cold-timeout\`, default 20 min) has
-  its unready apps suspended (Flux: \`spec.suspend\`) before the steady state; the table then shows
-  how many were ready.
+  its unready apps suspended (Flux: \`spec.suspend\`; Argo CD has no such switch, so its backlog
+  stays) before the steady state; the table then shows how many were ready.
 - Control-plane CPU: etcd, kube-apiserver, controller-manager, scheduler and KWOK, from /proc.
 - API list: N Applications (5,000) created on a cluster of their own, Fjord's API server alone (no
   controller), and sequential \`GET /api/v1/applications?limit=100\` requests: the first page, a page
