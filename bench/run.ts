@@ -4,7 +4,7 @@
 //   npm run bench -- [--quick] [--apps N] [--resources M] [--commits N] [--drifts N] [--steady S]
 //                    [--replicas N] [--no-flux] [--no-floor] [--flux-commits N] [--flux-drifts N]
 //                    [--flux-source-interval 1m] [--flux-kustomization-interval 10m] [--api-apps 5000 (0: skip)]
-//                    [--api-requests 200] [--cpu-prof] [--docs]
+//                    [--api-requests 200] [--argocd] [--argo-commits N] [--argo-drifts N] [--cpu-prof] [--docs]
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -17,11 +17,11 @@ import { markdownTable, textTable } from './lib/stats.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-const FLAGS = ['--report', '--fjord-run-args', '--replicas', '--apps', '--resources', '--commits', '--drifts', '--steady', '--flux-commits', '--flux-drifts', '--floor-parallel', '--flux-source-interval', '--flux-kustomization-interval', '--cold-timeout', '--api-apps', '--api-requests'] as const;
-const SWITCHES = ['--quick', '--no-flux', '--no-fjord', '--no-floor', '--cpu-prof', '--docs'] as const;
+const FLAGS = ['--report', '--fjord-run-args', '--replicas', '--apps', '--resources', '--commits', '--drifts', '--steady', '--flux-commits', '--flux-drifts', '--floor-parallel', '--flux-source-interval', '--flux-kustomization-interval', '--cold-timeout', '--api-apps', '--api-requests', '--argo-commits', '--argo-drifts'] as const;
+const SWITCHES = ['--quick', '--no-flux', '--no-fjord', '--no-floor', '--argocd', '--cpu-prof', '--docs'] as const;
 
 function usage(problem: string): Error {
-  return new Error(`${problem}\nusage: npm run bench -- [--quick] ${FLAGS.map((f) => `[${f} X]`).join(' ')} [--no-flux] [--no-floor] [--cpu-prof] [--docs]`);
+  return new Error(`${problem}\nusage: npm run bench -- [--quick] ${FLAGS.map((f) => `[${f} X]`).join(' ')} [--no-flux] [--no-floor] [--argocd] [--cpu-prof] [--docs]`);
 }
 
 export function parseArgs(argv: readonly string[], log: (l: string) => void): BenchOptions & { docs: boolean; report?: string } {
@@ -44,6 +44,7 @@ export function parseArgs(argv: readonly string[], log: (l: string) => void): Be
     apps: int('--apps', 1000, 20, 1), resources: int('--resources', 10, 5, 1, 200), commits: int('--commits', 30, 5), drifts: int('--drifts', 30, 3),
     steadySeconds: int('--steady', 120, 15, 5, 3600), floor: !on.has('--no-floor'), floorParallel: int('--floor-parallel', 8, 4, 1, 64),
     flux: !on.has('--no-flux'), fjord: !on.has('--no-fjord'), fluxCommits: int('--flux-commits', 10, 2), fluxDrifts: int('--flux-drifts', 3, 1),
+    argocd: on.has('--argocd'), argoCommits: int('--argo-commits', 5, 2), argoDrifts: int('--argo-drifts', 5, 2),
     fluxSettings: { sourceInterval: values.get('--flux-source-interval') ?? '1m', kustomizationInterval: values.get('--flux-kustomization-interval') ?? '10m' },
     replicas: int('--replicas', 1, 1, 1, 8), clusterName: 'bench', freshClusterPerPhase: true, cpuProfile: on.has('--cpu-prof'), coldTimeoutMs: int('--cold-timeout', 1200, 300, 10) * 1000,
     apiApps: int('--api-apps', 5000, 100, 0), apiRequests: int('--api-requests', 200, 20, 1),
@@ -85,14 +86,14 @@ function notes(): string {
   return existsSync(file) ? `\n${readFileSync(file, 'utf8')}` : '';
 }
 
-interface Page { hasFlux: boolean; table: string; pictures: { file: string; caption: string }[]; m: ReturnType<typeof machine>; stamp: string; settings: string[]; errors: string[] }
+interface Page { hasFlux: boolean; hasArgo: boolean; table: string; pictures: { file: string; caption: string }[]; m: ReturnType<typeof machine>; stamp: string; settings: string[]; errors: string[] }
 
 function docsPage(o: BenchOptions, p: Page): string {
   const { table, pictures, m, stamp, settings, errors } = p;
   return `# Benchmarks
 
 Produced by \`npm run bench\` (bench/run.ts; issue 6) on ${stamp}: ${o.apps} apps × ${o.resources} resources,
-${o.commits} commits and ${o.drifts} manual changes for Fjord${p.hasFlux ? `, ${o.fluxCommits} and ${o.fluxDrifts} for Flux` : ' (Flux: not in this run, see the findings below)'}, ${o.steadySeconds} s of steady state.
+${o.commits} commits and ${o.drifts} manual changes for Fjord${p.hasFlux ? `, ${o.fluxCommits} and ${o.fluxDrifts} for Flux` : ' (Flux: not in this run, see the findings below)'}${p.hasArgo ? `, ${o.argoCommits ?? 0} and ${o.argoDrifts ?? 0} for Argo CD` : ''}, ${o.steadySeconds} s of steady state.
 Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB RAM, ${m.platform}, Node ${m.node}. The control plane
 (etcd, kube-apiserver, controller-manager, scheduler, KWOK) runs on the same CPUs, and the machine is
 shared with other work, so absolute figures are noisy.
@@ -104,19 +105,21 @@ How each figure is taken:
 - Push-to-applied: from \`git push\` returning to the new ConfigMap value arriving on the benchmark's own watch.
   With polling, each push starts at a random moment within the tool's poll interval (as real pushes do);
   the webhook variant posts to the tool's webhook right after the push (Fjord: its generic
-  \`POST /api/webhook\`; Flux: a generic Receiver of notification-controller for the GitRepository).
+  \`POST /api/webhook\`; Flux: a generic Receiver of notification-controller for the GitRepository;
+  Argo CD: a GitHub \`push\` event to its API server's \`/api/webhook\`).
   The latency scenarios run first on each tool's fresh cluster, with the latency app alone; the cold
   start of the N apps and the steady state with them follow.
   Drift-to-reverted: from a manual scale/edit/delete returning to the object back at Git's state.
-- Cold start: from the first create of N Applications (Flux: one GitRepository per repository and N Kustomizations) to all
+- Cold start: from the first create of N Applications (Flux: one GitRepository per repository and N Kustomizations; Argo CD: N Applications as for Fjord) to all
   of them applied and healthy at the commit. CPU seconds and peak RSS (VmHWM) are read from /proc of the
-  controller processes (Fjord: \`fjord run\` as built, bin/fjord.js on dist/; Flux: both controllers summed).
+  controller processes (Fjord: \`fjord run\` as built, bin/fjord.js on dist/; Flux: its three controllers summed;
+  Argo CD: application controller, repo-server, API server and redis summed).
 - Floor: the same objects with parallel \`kubectl apply --server-side\` processes, no GitOps, timed until
   all are stored and until every Deployment is Healthy by Fjord's health rules (watched). The cold start
   is measured to applied and healthy, so its ratio uses the second.
 - A tool that has not finished the cold start within the limit (\`--cold-timeout\`, default 20 min) has
-  its unready apps suspended (Flux: \`spec.suspend\`) before the steady state; the table then shows
-  how many were ready.
+  its unready apps suspended (Flux: \`spec.suspend\`; Argo CD has no such switch, so its backlog
+  stays) before the steady state; the table then shows how many were ready.
 - Control-plane CPU: etcd, kube-apiserver, controller-manager, scheduler and KWOK, from /proc.
 - API list: N Applications (5,000) created on a cluster of their own, Fjord's API server alone (no
   controller), and sequential \`GET /api/v1/applications?limit=100\` requests: the first page, a page
@@ -141,11 +144,13 @@ function loadReports(files: string): { o: BenchOptions; run: BenchRun; startedAt
   const api = saved.find((x) => x.s.run.api)?.s.run.api;
   const fjord = saved.find((x) => x.s.run.fjord)?.s.run.fjord;
   const fluxRun = saved.find((x) => x.s.run.flux)?.s.run.flux;
-  const run: BenchRun = { ...(floor ? { floor } : {}), ...(api ? { api } : {}), ...(fjord ? { fjord } : {}), ...(fluxRun ? { flux: fluxRun } : {}), errors: saved.flatMap((x) => x.s.run.errors) };
+  const argoRun = saved.find((x) => x.s.run.argocd)?.s.run.argocd;
+  const run: BenchRun = { ...(floor ? { floor } : {}), ...(api ? { api } : {}), ...(fjord ? { fjord } : {}), ...(fluxRun ? { flux: fluxRun } : {}), ...(argoRun ? { argocd: argoRun } : {}), errors: saved.flatMap((x) => x.s.run.errors) };
   const flux = saved.find((x) => x.s.run.flux !== undefined)?.s.options;
-  const o = { ...first.options, ...(flux ? { fluxCommits: flux.fluxCommits, fluxDrifts: flux.fluxDrifts } : {}), log: (): void => undefined };
-  const parts = (x: { s: Saved }): string => (['floor', 'api', 'fjord', 'flux'] as const)
-    .filter((k) => x.s.run[k] !== undefined && run[k] === x.s.run[k]).map((k) => ({ floor: 'the floor', api: 'the API list', fjord: 'Fjord', flux: 'Flux' })[k]).join(', ');
+  const argo = saved.find((x) => x.s.run.argocd !== undefined)?.s.options;
+  const o = { ...first.options, ...(flux ? { fluxCommits: flux.fluxCommits, fluxDrifts: flux.fluxDrifts } : {}), ...(argo ? { argocd: true, argoCommits: argo.argoCommits, argoDrifts: argo.argoDrifts } : {}), log: (): void => undefined };
+  const parts = (x: { s: Saved }): string => (['floor', 'api', 'fjord', 'flux', 'argocd'] as const)
+    .filter((k) => x.s.run[k] !== undefined && run[k] === x.s.run[k]).map((k) => ({ floor: 'the floor', api: 'the API list', fjord: 'Fjord', flux: 'Flux', argocd: 'Argo CD' })[k]).join(', ');
   const code = (x: { s: Saved }): string => ((x.s as { code?: { head?: string } }).code?.head ?? '').slice(0, 7);
   return { o, run, startedAt: first.startedAt, sources: saved.map((x) => `${parts(x) || 'nothing'} from ${basename(x.f)} (code ${code(x) || 'unknown'}, load average ${x.s.loadAverage.start.map((v) => v.toFixed(1)).join(' ')} at its start)`) };
 }
@@ -178,8 +183,9 @@ async function main(): Promise<void> {
   if (parsed.docs) {
     mkdirSync(join(ROOT, 'docs', 'bench'), { recursive: true });
     for (const p of pictures) copyFileSync(join(resultsDir, p.file), join(ROOT, 'docs', 'bench', p.file));
-    const settings = [run.fjord ? `Fjord: ${run.fjord.settings}.` : '', run.flux ? `Flux: ${run.flux.settings}.` : '', ...(run.fjord?.notes ?? []).map((n) => `Fjord: ${n}.`), ...(run.flux?.notes ?? []).map((n) => `Flux: ${n}.`), ...(sources.length > 1 ? [`Combined from separate runs: ${sources.join('; ')}.`] : [])].filter((x) => x !== '');
-    writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), docsPage(o, { hasFlux: run.flux !== undefined, table: markdownTable(table), pictures, m: machine(), stamp: startedAt.slice(0, 16).replace('T', ' '), settings, errors: run.errors }));
+    const tools = [run.fjord, run.flux, run.argocd].filter((t) => t !== undefined);
+    const settings = [...tools.map((t) => `${t.name}: ${t.settings}.`), ...tools.flatMap((t) => (t.notes ?? []).map((n) => `${t.name}: ${n}.`)), ...(sources.length > 1 ? [`Combined from separate runs: ${sources.join('; ')}.`] : [])].filter((x) => x !== '');
+    writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), docsPage(o, { hasFlux: run.flux !== undefined, hasArgo: run.argocd !== undefined, table: markdownTable(table), pictures, m: machine(), stamp: startedAt.slice(0, 16).replace('T', ' '), settings, errors: run.errors }));
     updateReadme(o, { table: markdownTable(table), pictures, m: machine(), stamp: startedAt.slice(0, 16).replace('T', ' '), sources });
     process.stdout.write('docs/benchmarks.md, docs/bench/*.png and the table in README.md updated\n');
   }

@@ -8,6 +8,9 @@
 #   tools/flux     Flux's source-controller v1.9.6, kustomize-controller v1.9.5 and notification-controller
 #                  v1.9.3 (its webhook Receiver) and their CRDs (flux-crds/),
 #                  only with the argument `flux` (for `npm run bench`; never built by bootstrap or tests)
+#   tools/argocd   Argo CD v3.2.5 (the `argocd` binary: application controller, repo-server, API server)
+#                  and its CRDs (argocd-crds/), only with the argument `argocd`
+#                  (for `npm run bench`), which also installs Debian's redis-server, Argo CD's cache
 # Each module builds into .kube-bin/<module>-<hash of its sources and the Go version>/ and is skipped
 # when that folder is complete. .kube-bin/bin/ holds symlinks to the current builds.
 set -euo pipefail
@@ -54,6 +57,24 @@ if [ "${1:-}" = flux ]; then
        "$(go list -m -f "{{.Dir}}" github.com/fluxcd/kustomize-controller)"/config/crd/bases/*.yaml \
        "$(go list -m -f "{{.Dir}}" github.com/fluxcd/notification-controller)"/config/crd/bases/*.yaml "$0/flux-crds/" &&
     chmod u+w "$0/flux-crds/"*' "$out/flux-$(module_hash flux)"
+  exit 0
+fi
+
+if [ "${1:-}" = argocd ]; then
+  if ! command -v redis-server >/dev/null; then
+    echo "fjord: installing Debian's redis-server for Argo CD (bench only)" >&2
+    as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+    # No service is started: the bench runs its own redis-server on a loopback port.
+    as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d'
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+    as_root rm -f /usr/sbin/policy-rc.d
+  fi
+  build argocd sh -c 'go build -ldflags "-s -w -X github.com/argoproj/argo-cd/v3/common.version=3.2.5" -o "$0/argocd" github.com/argoproj/argo-cd/v3/cmd &&
+    mkdir -p "$0/argocd-crds" &&
+    crds="$(go list -m -f "{{.Dir}}" github.com/argoproj/argo-cd/v3)/manifests/crds" &&
+    cp "$crds/application-crd.yaml" "$crds/applicationset-crd.yaml" "$crds/appproject-crd.yaml" "$0/argocd-crds/" &&
+    chmod u+w "$0/argocd-crds/"*' "$out/argocd-$(module_hash argocd)"
   exit 0
 fi
 

@@ -8,6 +8,7 @@ export type Rgb = readonly [number, number, number];
 export const COLORS = {
   fjord: [31, 119, 180] as Rgb,
   flux: [255, 127, 14] as Rgb,
+  argocd: [214, 39, 40] as Rgb,
   floor: [44, 160, 44] as Rgb,
   extra: [148, 103, 189] as Rgb,
   axis: [40, 40, 40] as Rgb,

@@ -1,6 +1,6 @@
-// The benchmark run: one fresh dev cluster per phase (the floor, Fjord, Flux), one local Git server
-// for all of them with the same repositories, and per tool: cold start, steady state, push-to-applied
-// and drift-to-reverted.
+// The benchmark run: one fresh dev cluster per phase (the floor, Fjord, Flux, Argo CD), one local Git
+// server for all of them with the same repositories, and per tool: push-to-applied and
+// drift-to-reverted, cold start, steady state.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { GitHttpServer } from '../../src/dev/git/http-server.js';
 import { createBareRepo, git, WorkingCopy } from '../../src/dev/git/repos.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { measureApiList, type ApiList } from './api-list.js';
+import { ArgoCdUnderTest, buildArgoCd } from './argocd.js';
 import { buildFlux, FluxUnderTest, type FluxSettings } from './flux.js';
 import { FjordUnderTest } from './fjord.js';
 import { driftSample, pushSample, settle, type DriftSample, type LatencyRig } from './latency.js';
@@ -32,6 +33,10 @@ export interface BenchOptions {
   readonly fluxCommits: number;
   readonly fluxDrifts: number;
   readonly fluxSettings: FluxSettings;
+  /** Argo CD as a third tool (its controller, repo-server, API server and redis). */
+  readonly argocd?: boolean;
+  readonly argoCommits?: number;
+  readonly argoDrifts?: number;
   readonly clusterName: string;
   readonly freshClusterPerPhase: boolean;
   readonly cpuProfile: boolean;
@@ -69,6 +74,7 @@ export interface BenchRun {
   readonly api?: ApiList;
   readonly fjord?: ToolResult;
   readonly flux?: ToolResult;
+  readonly argocd?: ToolResult;
   readonly errors: string[];
 }
 
@@ -196,7 +202,26 @@ async function prepareGit(o: BenchOptions, scratch: string): Promise<Shared> {
   return { git, configURL: git.url('org/config.git'), configHead, latencyRepo, values, latencyHead, scratch };
 }
 
-async function toolPhase(o: BenchOptions, s: Shared, which: 'fjord' | 'flux'): Promise<ToolResult> {
+type Which = 'fjord' | 'flux' | 'argocd';
+
+async function startTool(o: BenchOptions, which: Which, ctx: ToolContext): Promise<ToolUnderTest> {
+  if (which === 'fjord') return FjordUnderTest.start(ctx);
+  if (which === 'flux') return FluxUnderTest.start(ctx, buildFlux(o.root), o.fluxSettings);
+  return ArgoCdUnderTest.start(ctx, buildArgoCd(o.root));
+}
+
+/**
+ * Samples per tool. Flux and Argo CD get fewer pushes, with longer timeouts, because each waits out
+ * its poll interval (1 min; 2 to 3 min). Argo CD's drift samples do not wait between changes to one
+ * object: its self-heal backoff is part of what is measured.
+ */
+function samplesFor(o: BenchOptions, which: Which): Sampling {
+  if (which === 'fjord') return { commits: o.commits, drifts: o.drifts, pushTimeoutMs: 60_000, driftTimeoutMs: 30_000, reuseGapMs: 35_000 };
+  if (which === 'flux') return { commits: o.fluxCommits, drifts: o.fluxDrifts, pushTimeoutMs: 150_000, driftTimeoutMs: 30_000, reuseGapMs: 0 };
+  return { commits: o.argoCommits ?? 5, drifts: o.argoDrifts ?? 5, pushTimeoutMs: 300_000, driftTimeoutMs: 30_000, reuseGapMs: 0 };
+}
+
+async function toolPhase(o: BenchOptions, s: Shared, which: Which): Promise<ToolResult> {
   return withCluster(o, which, async (kube, kubeconfig, controlPlane) => {
     for (const ns of [APPS_NS, LATENCY_NS]) await ensureNamespace(kube, ns);
     const workDir = join(o.logDir, which);
@@ -205,14 +230,12 @@ async function toolPhase(o: BenchOptions, s: Shared, which: 'fjord' | 'flux'): P
     o.log(`[${which}] idle cluster API request rate over ${baselineS} s (baseline)`);
     const baseline = await apiRate(kube, baselineS);
     const ctx: ToolContext = { kube, kubeconfig, root: o.root, workDir, cpuProfile: o.cpuProfile, ...(o.fjordRunArgs ? { fjordRunArgs: o.fjordRunArgs } : {}), ...(o.replicas !== undefined ? { replicas: o.replicas } : {}) };
-    const tool = which === 'fjord' ? await FjordUnderTest.start(ctx) : await FluxUnderTest.start(ctx, buildFlux(o.root), o.fluxSettings);
+    const tool = await startTool(o, which, ctx);
     try {
-      return which === 'fjord'
-        ? await measureTool(o, s, kube, tool, { controlPlane, samples: { commits: o.commits, drifts: o.drifts, pushTimeoutMs: 60_000, driftTimeoutMs: 30_000, reuseGapMs: 35_000 }, baseline, workDir })
-        : await measureTool(o, s, kube, tool, { controlPlane, samples: { commits: o.fluxCommits, drifts: o.fluxDrifts, pushTimeoutMs: 150_000, driftTimeoutMs: 30_000, reuseGapMs: 0 }, baseline, workDir });
+      return await measureTool(o, s, kube, tool, { controlPlane, samples: samplesFor(o, which), baseline, workDir });
     } finally {
       await tool.stop();
-      for (const cache of ['fjord-cache', 'flux-artifacts']) rmSync(join(workDir, cache), { recursive: true, force: true });
+      for (const cache of ['fjord-cache', 'flux-artifacts', 'argocd-data']) rmSync(join(workDir, cache), { recursive: true, force: true });
     }
   });
 }
@@ -242,8 +265,9 @@ function buildFjord(o: BenchOptions): void {
 export async function runBench(o: BenchOptions): Promise<BenchRun> {
   const scratch = mkdtempSync(join(tmpdir(), 'fjord-bench-'));
   const errors: string[] = [];
-  const out: { floor?: Floor; api?: ApiList; fjord?: ToolResult; flux?: ToolResult } = {};
+  const out: { floor?: Floor; api?: ApiList; fjord?: ToolResult; flux?: ToolResult; argocd?: ToolResult } = {};
   if (o.flux) buildFlux(o.root);
+  if (o.argocd) buildArgoCd(o.root);
   if (o.fjord !== false) buildFjord(o);
   const s = await prepareGit(o, scratch);
   try {
@@ -255,7 +279,7 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
         return f;
       });
     }
-    for (const which of [...(o.fjord === false ? [] : ['fjord' as const]), ...(o.flux ? ['flux' as const] : [])]) {
+    for (const which of [...(o.fjord === false ? [] : ['fjord' as const]), ...(o.flux ? ['flux' as const] : []), ...(o.argocd ? ['argocd' as const] : [])]) {
       try {
         out[which] = await toolPhase(o, s, which);
       } catch (e) {

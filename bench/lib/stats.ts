@@ -32,6 +32,9 @@ export interface Row {
   readonly fjord: string;
   readonly flux?: string;
   readonly ratio?: string;
+  readonly argo?: string;
+  /** Fjord / Argo CD. */
+  readonly argoRatio?: string;
   readonly target?: string;
   /** true = met, false = MISS, undefined = no target or not measured. */
   readonly met?: boolean;
@@ -51,10 +54,19 @@ export function verdict(met: boolean | undefined): string {
   return met === undefined ? '' : met ? 'met' : 'MISS';
 }
 
+/** The columns of a row; Argo CD's only when some row has an Argo CD figure. */
+function columns(rows: readonly Row[]): { header: string[]; cells: (r: Row, result: string) => string[] } {
+  const argo = rows.some((r) => (r.argo ?? '') !== '');
+  return {
+    header: ['metric', 'Fjord', 'Flux', 'Fjord/Flux', ...(argo ? ['Argo CD', 'Fjord/Argo CD'] : []), 'target', 'result'],
+    cells: (r, result) => [r.metric, r.fjord, r.flux ?? '', r.ratio ?? '', ...(argo ? [r.argo ?? '', r.argoRatio ?? ''] : []), r.target ?? '', result],
+  };
+}
+
 /** The table as aligned plain text (for the terminal). */
 export function textTable(rows: readonly Row[]): string {
-  const header = ['metric', 'Fjord', 'Flux', 'Fjord/Flux', 'target', 'result'];
-  const lines = rows.map((r) => [r.metric, r.fjord, r.flux ?? '', r.ratio ?? '', r.target ?? '', verdict(r.met)]);
+  const { header, cells } = columns(rows);
+  const lines = rows.map((r) => cells(r, verdict(r.met)));
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
   const fmt = (cols: readonly string[]): string => cols.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...lines.map(fmt)].join('\n');
@@ -63,7 +75,8 @@ export function textTable(rows: readonly Row[]): string {
 /** The table as Markdown (for docs/benchmarks.md). */
 export function markdownTable(rows: readonly Row[]): string {
   const esc = (s: string): string => s.replace(/\|/g, '\\|');
-  const out = ['| metric | Fjord | Flux | Fjord/Flux | target | result |', '| --- | --- | --- | --- | --- | --- |'];
-  for (const r of rows) out.push(`| ${[r.metric, r.fjord, r.flux ?? '', r.ratio ?? '', r.target ?? '', r.met === false ? '**MISS**' : verdict(r.met)].map(esc).join(' | ')} |`);
+  const { header, cells } = columns(rows);
+  const out = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+  for (const r of rows) out.push(`| ${cells(r, r.met === false ? '**MISS**' : verdict(r.met)).map(esc).join(' | ')} |`);
   return out.join('\n');
 }

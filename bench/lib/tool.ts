@@ -1,4 +1,4 @@
-// What the scenarios need from a GitOps tool under test (Fjord or Flux): its processes (for CPU and
+// What the scenarios need from a GitOps tool under test (Fjord, Flux or Argo CD): its processes (for CPU and
 // memory), how to create the N apps and the latency app, and whether they are applied at a revision.
 import type { KubeClient, KubeObject } from '../../src/kube/client.js';
 import { createInformer, type Informer } from '../../src/kube/watch.js';
@@ -18,7 +18,7 @@ export interface ToolContext {
 }
 
 export interface ToolUnderTest {
-  readonly name: 'Fjord' | 'Flux';
+  readonly name: 'Fjord' | 'Flux' | 'Argo CD';
   /** A sentence on the settings used (printed with the results). */
   readonly settings: string;
   /** How often the tool asks Git for new commits; polling samples push at a random moment within it. */

@@ -80,13 +80,26 @@ function meaningfulChange(old: KubeObject | undefined, obj: KubeObject): boolean
   return !jsonEqual(strip(old), strip(obj));
 }
 
+/** Extracted trees of commits no render asked for in this long are deleted (ADR 5). */
+const TREE_RETENTION_MS = 60 * 60_000;
+const TREE_PRUNE_EVERY_MS = 10 * 60_000;
+
+async function pruneSourceTrees(repos: RepoCache, log: Logger): Promise<void> {
+  try {
+    const trees = await repos.pruneTrees(TREE_RETENTION_MS);
+    if (trees > 0) log.info('removed extracted source trees no render used for an hour', { trees });
+  } catch (e) {
+    log.warn('could not prune the source cache', { error: (e as Error).message });
+  }
+}
+
 export class ControllerManager {
   private constructor(
     private readonly queue: WorkQueue,
     private readonly informers: Informer[],
     private readonly poller: RevisionPoller,
     readonly deps: ControllerDeps,
-    private readonly holder: { observe?: Observers; shard?: Shard },
+    private readonly holder: { observe?: Observers; shard?: Shard; pruner?: NodeJS.Timeout },
   ) {}
 
   /** Reports reconciles and Git requests from now on (metrics attached after start). */
@@ -99,7 +112,7 @@ export class ControllerManager {
     const flavor = opts.namespace ? { ...opts.flavor, namespace: opts.namespace } : opts.flavor;
     await ensureDefaultProject(kube, flavor);
     const healthChecks = luaHealthChecks(opts.config.healthScripts);
-    const holder: { queue?: WorkQueue; observe?: Observers; shard?: Shard } = { ...(opts.observe ? { observe: opts.observe } : {}) };
+    const holder: { queue?: WorkQueue; observe?: Observers; shard?: Shard; pruner?: NodeJS.Timeout } = { ...(opts.observe ? { observe: opts.observe } : {}) };
     const mine = (key: string): boolean => opts.shard === false || (holder.shard?.owns(key) ?? false);
     const gated = async (key: string, fn: () => Promise<ReconcileResult>): Promise<ReconcileResult> => (opts.shard === false ? fn() : (await holder.shard?.run(key, fn)) ?? {});
     // Why an Application was woken is logged at debug: "why does this app keep reconciling?"
@@ -151,6 +164,7 @@ export class ControllerManager {
     if (opts.shard !== false) holder.shard = await Shard.start({ kube, namespace: flavor.namespace, log, keys: () => apps.list().map(appKey), enqueue: (key) => { holder.queue?.add(key); } }, opts.shard);
     enqueueAll('controller started');
     poller.start();
+    holder.pruner = setInterval(() => { void pruneSourceTrees(repos, log); }, TREE_PRUNE_EVERY_MS).unref();
     log.info('controller started', { namespace: flavor.namespace, group: flavor.group, applications: apps.list().length, replica: holder.shard?.replicaId });
     return new ControllerManager(queue, [apps, projects, repoSecrets], poller, deps, holder);
   }
@@ -204,6 +218,7 @@ export class ControllerManager {
 
   /** Stops everything; `releaseLease: false` leaves the shard lease to expire, as a crash would (for tests). */
   async stop(opts: { releaseLease?: boolean } = {}): Promise<void> {
+    clearInterval(this.holder.pruner);
     await this.poller.stop();
     await this.queue.shutdown();
     await this.deps.events.flush(5000);

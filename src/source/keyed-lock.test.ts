@@ -13,7 +13,7 @@ function gated(log: string[], name: string): { run: () => Promise<string>; open:
       log.push(`end ${name}`);
       return name;
     },
-    open: () => open(),
+    open: () => { open(); },
   };
 }
 

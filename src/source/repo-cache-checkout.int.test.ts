@@ -1,7 +1,7 @@
 // Checkouts: the exact tree of each commit, extracted once, fetched only when the commit is new.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git, WorkingCopy } from '../dev/git/repos.js';
@@ -146,4 +146,59 @@ test('a commit only reachable from a non-branch ref (refs/pull/1/head) is fetche
   const { cache } = newCache(t);
   assert.equal(await cache.resolveRevision(url, 'refs/pull/1/head'), pr);
   assert.equal(readFileSync(join((await cache.checkout(url, pr)).dir, 'x.yaml'), 'utf8'), 'pr\n');
+});
+
+test('pruneTrees deletes the trees nobody asked for within the window, and a pruned commit is extracted again', async (t) => {
+  const { url, wc } = await repoWithCommits(t, 'org/prune.git');
+  const old = await wc.write({ 'x.yaml': 'old\n' }).commit('old');
+  const current = await wc.write({ 'x.yaml': 'current\n' }).commit('current');
+  await wc.push();
+  const root = mkdtempSync(join(tmpdir(), 'fjord-repocache-'));
+  t.after(() => { rmSync(root, { recursive: true, force: true }); });
+  let now = Date.now();
+  const cache = new RepoCache({ root, now: () => now });
+  const oldDir = (await cache.checkout(url, old)).dir;
+  now += 50 * 60_000;
+  const currentDir = (await cache.checkout(url, current)).dir;
+  const [key = ''] = readdirSync(join(root, 'trees'));
+  mkdirSync(join(root, 'trees', key, '.tmp-interrupted'));
+  now += 20 * 60_000;
+
+  assert.equal(await cache.pruneTrees(60 * 60_000), 1, 'the tree last asked for 70 minutes ago goes');
+  assert.deepEqual(readdirSync(join(root, 'trees', key)), [current], 'the one asked for 20 minutes ago stays; leftovers go');
+  assert.equal(readFileSync(join(currentDir, 'x.yaml'), 'utf8'), 'current\n');
+
+  const again = await cache.checkout(url, old);
+  assert.equal(again.dir, oldDir);
+  assert.equal(readFileSync(join(again.dir, 'x.yaml'), 'utf8'), 'old\n', 'extracted again from the bare clone');
+  assert.equal(await cache.pruneTrees(60 * 60_000), 0, 'both were asked for within the hour');
+
+  // A new process knows nothing of earlier use: a tree counts from its extraction.
+  const restarted = new RepoCache({ root, now: () => Date.now() });
+  assert.equal(await restarted.pruneTrees(60 * 60_000), 0, 'trees extracted a moment ago stay');
+  const later = new RepoCache({ root, now: () => Date.now() + 2 * 60 * 60_000 });
+  assert.equal(await later.pruneTrees(60 * 60_000), 2);
+  assert.deepEqual(readdirSync(join(root, 'trees', key)), []);
+});
+
+test('a checkout racing pruneTrees gets a complete tree', async (t) => {
+  const { url, wc } = await repoWithCommits(t, 'org/race.git');
+  const files = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`app/cm-${i}.yaml`, `n: ${i}\n`]));
+  const sha = await wc.write(files).commit('200 files');
+  await wc.push();
+  const root = mkdtempSync(join(tmpdir(), 'fjord-repocache-'));
+  t.after(() => { rmSync(root, { recursive: true, force: true }); });
+  let now = Date.now();
+  const cache = new RepoCache({ root, now: () => now });
+  await cache.checkout(url, sha);
+  const pruned: number[] = [];
+  for (let round = 0; round < 8; round++) {
+    now += 2 * 60 * 60_000;
+    const pruning = cache.pruneTrees(60 * 60_000);
+    for (let i = 0; i < round; i++) await new Promise((resolve) => setImmediate(resolve)); // a later start each round
+    const got = await cache.checkout(url, sha);
+    pruned.push(await pruning);
+    assert.equal(readdirSync(join(got.dir, 'app')).length, 200, `round ${round}: all files are there after the prune (${pruned.join()} pruned)`);
+  }
+  for (const n of pruned) assert.ok(n === 0 || n === 1, `pruned ${pruned.join()}`);
 });

@@ -5,9 +5,11 @@
 //   root/bin/askpass                GIT_ASKPASS helper (0700)
 //   root/tmp/                       per-call credential files and indexes, removed afterwards
 //   root/repos/<sha256(url)>.git    bare clone
-//   root/trees/<sha256(url)>/<sha>  extracted tree of one commit
+//   root/trees/<sha256(url)>/<sha>  extracted tree of one commit, removed by pruneTrees() once no
+//                                   render has asked for it for a while
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { prepareGitAuth, writeAskpassScript, type RepoCredentials } from './credentials.js';
 import { GitRunner } from './git-cli.js';
@@ -42,6 +44,8 @@ export interface RepoCacheOptions {
   traceFile?: string;
   /** Observes every request to a remote (ls-remote, fetch): for metrics. */
   onRemote?: (op: string, repo: string, seconds: number, ok: boolean) => void;
+  /** Clock in ms (tests). */
+  now?: () => number;
 }
 
 /** A repository as the cache sees it: the URL as given, parsed, as passed to git, and its cache key. */
@@ -69,11 +73,18 @@ export class RepoCache {
   private readonly present = new Set<string>();
   /** Commits never change: their metadata is read once (two git processes) and then kept. */
   private readonly commits = new Map<string, CommitInfo>();
-  /** Tree folders known to be extracted (bounded: forgetting one costs only a stat). */
-  private readonly extracted = new Set<string>();
+  /**
+   * Tree folders this process has handed out, with when it last did. A folder in here exists (it
+   * costs no stat per render); pruneTrees() removes a folder from here in the same tick as it decides
+   * to delete it, and deletes it under the repository's lock, which checkout() takes for a folder
+   * not in here.
+   */
+  private readonly trees = new Map<string, number>();
+  private readonly now: () => number;
 
   constructor(opts: RepoCacheOptions) {
     this.onRemote = opts.onRemote;
+    this.now = opts.now ?? Date.now;
     this.root = opts.root;
     this.allowFileUrls = opts.allowFileUrls ?? false;
     for (const dir of ['home', 'bin', 'tmp', 'repos', 'trees']) mkdirSync(join(this.root, dir), { recursive: true, mode: 0o700 });
@@ -123,17 +134,52 @@ export class RepoCache {
     if (!FULL_SHA.test(sha)) throw new Error(`checkout of ${redactUrl(url)} needs a full commit sha, got "${sha}"`);
     const commit = sha.toLowerCase();
     const dir = join(this.root, 'trees', target.key, commit);
-    // A tree, once extracted, is never changed or removed: remembered, it costs no stat per render.
-    if (!this.extracted.has(dir) && !(await exists(dir))) {
+    // A tree, once extracted, is never changed; remembered, it costs no stat per render.
+    if (this.trees.has(dir)) {
+      this.trees.set(dir, this.now());
+    } else {
       await this.lock.run(target.key, async () => {
-        if (await exists(dir)) return;
-        await this.ensureCommit(target, commit, creds);
-        await extractTree(this.git, { gitDir: target.gitDir, sha: commit, dest: dir, tmpRoot: this.tmpRoot });
+        if (!(await exists(dir))) {
+          await this.ensureCommit(target, commit, creds);
+          await extractTree(this.git, { gitDir: target.gitDir, sha: commit, dest: dir, tmpRoot: this.tmpRoot });
+        }
+        this.trees.set(dir, this.now());
       });
     }
-    if (this.extracted.size >= MAX_COMMIT_INFOS) this.extracted.clear();
-    this.extracted.add(dir);
     return { dir, commit: await this.commitInfo(url, commit) };
+  }
+
+  /**
+   * Deletes the extracted trees no caller has asked for in the last `unusedForMs` (trees of an earlier
+   * process count from their extraction), and leftovers of interrupted extractions, so the cache does
+   * not grow with every commit ever seen. A tree asked for again later is extracted again from the
+   * bare clone. Resolves with how many trees were removed.
+   */
+  async pruneTrees(unusedForMs: number): Promise<number> {
+    const treesRoot = join(this.root, 'trees');
+    const doomed: string[] = [];
+    let removed = 0;
+    for (const key of await readdir(treesRoot).catch(() => [] as string[])) {
+      const keyDir = join(treesRoot, key);
+      // Under the repository's lock, so no extraction of it runs meanwhile; the slow part, deleting
+      // thousands of files, happens after, on folders nothing can hand out any more.
+      await this.lock.run(key, async () => {
+        for (const name of await readdir(keyDir).catch(() => [] as string[])) {
+          const dir = join(keyDir, name);
+          const extractedAt = (await stat(dir).catch(() => undefined))?.mtimeMs;
+          if (extractedAt === undefined) continue;
+          // No await between this check and forgetting the folder: checkout() sees it gone or fresh.
+          if (this.now() - (this.trees.get(dir) ?? extractedAt) < unusedForMs) continue;
+          this.trees.delete(dir);
+          if (name.startsWith('.')) { doomed.push(dir); continue; } // an interrupted extraction or deletion
+          // Renamed away under the lock: a checkout after this extracts the commit again.
+          const trash = join(keyDir, `.trash-${name}`);
+          if (await rename(dir, trash).then(() => true, () => false)) { doomed.push(trash); removed++; }
+        }
+      });
+    }
+    for (const dir of doomed) await rm(dir, { recursive: true, force: true, maxRetries: 2 }).catch(() => undefined);
+    return removed;
   }
 
   /** Author, date and message of a commit already in the cache (checked out or resolved before). */
