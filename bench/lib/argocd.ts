@@ -13,7 +13,7 @@ import type { Informer } from '../../src/kube/watch.js';
 import { freePorts, LOOPBACK } from '../../src/dev/net.js';
 import { Child } from './child.js';
 import { APPS_NS, LATENCY_NS, appName, appPath } from './workload.js';
-import { createAll, startInformer, type ToolContext, type ToolUnderTest } from './tool.js';
+import { createAll, installCrds, startInformer, type ToolContext, type ToolUnderTest } from './tool.js';
 
 const NS = 'argocd';
 const VERSION = 'v3.2.5';
@@ -94,8 +94,7 @@ export class ArgoCdUnderTest implements ToolUnderTest {
   static async start(ctx: ToolContext, bin: string): Promise<ArgoCdUnderTest> {
     const kubectl = join(bin, 'kubectl');
     const crds = realpathSync(join(bin, 'argocd-crds'));
-    execFileSync(kubectl, ['--kubeconfig', ctx.kubeconfig, 'apply', '--server-side', '-f', crds], { stdio: ['ignore', 'ignore', 'pipe'] });
-    execFileSync(kubectl, ['--kubeconfig', ctx.kubeconfig, 'wait', '--for', 'condition=established', '--timeout=60s', '-f', crds], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await installCrds(kubectl, ctx.kubeconfig, crds);
     await ctx.kube.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
     for (const { path, obj } of installObjects()) await ctx.kube.create(path, obj);
     const [redis, repo, repoMetrics, ctrlMetrics, api, apiMetrics] = await freePorts(6);

@@ -13,7 +13,7 @@ import { freePorts, LOOPBACK } from '../../src/dev/net.js';
 import { parseDuration } from '../../src/controller/config.js';
 import { Child } from './child.js';
 import { APPS_NS, LATENCY_NS, appName, appPath } from './workload.js';
-import { createAll, startInformer, type ToolContext, type ToolUnderTest } from './tool.js';
+import { createAll, installCrds, startInformer, type ToolContext, type ToolUnderTest } from './tool.js';
 
 const NS = 'flux-system';
 /** As in Flux's published benchmark (fluxcd/flux-benchmark): its defaults are 2 and 4. */
@@ -76,8 +76,7 @@ export class FluxUnderTest implements ToolUnderTest {
   static async start(ctx: ToolContext, bin: string, flux: FluxSettings): Promise<FluxUnderTest> {
     const kubectl = join(bin, 'kubectl');
     const crds = realpathSync(join(bin, 'flux-crds')); // kubectl does not follow a symlinked folder
-    execFileSync(kubectl, ['--kubeconfig', ctx.kubeconfig, 'apply', '--server-side', '-f', crds], { stdio: ['ignore', 'ignore', 'pipe'] });
-    execFileSync(kubectl, ['--kubeconfig', ctx.kubeconfig, 'wait', '--for', 'condition=established', '--timeout=60s', '-f', crds], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await installCrds(kubectl, ctx.kubeconfig, crds);
     await ctx.kube.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
     const [m1, h1, storage, m2, h2, m3, h3, events, receiver] = await freePorts(9);
     const storageDir = join(ctx.workDir, 'flux-artifacts');

@@ -1,5 +1,7 @@
 // What the scenarios need from a GitOps tool under test (Fjord, Flux or Argo CD): its processes (for CPU and
 // memory), how to create the N apps and the latency app, and whether they are applied at a revision.
+import { execFileSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient, KubeObject } from '../../src/kube/client.js';
 import { createInformer, type Informer } from '../../src/kube/watch.js';
 
@@ -58,4 +60,21 @@ export async function createAll(kube: KubeClient, collection: string, objects: r
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));
+}
+
+/**
+ * Applies a folder of CRDs and waits until they are established. `kubectl wait` fails at once, rather
+ * than waiting, when a CRD has no conditions yet (right after its creation), so it is asked again.
+ */
+export async function installCrds(kubectl: string, kubeconfig: string, dir: string): Promise<void> {
+  execFileSync(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '-f', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync(kubectl, ['--kubeconfig', kubeconfig, 'wait', '--for', 'condition=established', '--timeout=60s', '-f', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+      return;
+    } catch (e) {
+      if (attempt >= 20) throw e;
+      await sleep(500);
+    }
+  }
 }
