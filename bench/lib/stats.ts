@@ -47,7 +47,8 @@ export const num = (v: number | null | undefined, unit = '', digits = 1): string
 /** a / b as "0.42×", or an empty string when either side is missing. */
 export function ratio(a: number | null | undefined, b: number | null | undefined): string {
   if (a === null || a === undefined || b === null || b === undefined || b === 0 || !Number.isFinite(a) || !Number.isFinite(b)) return '';
-  return `${(a / b).toFixed(2)}×`;
+  const r = a / b;
+  return `${r >= 0.01 || r === 0 ? r.toFixed(2) : r.toPrecision(1)}×`; // 0.003×, not 0.00×
 }
 
 export function verdict(met: boolean | undefined): string {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rows } from '../../bench/lib/report.js';
 import type { BenchOptions, BenchRun, ToolResult } from '../../bench/lib/runner.js';
-import { markdownTable, textTable, type Row } from '../../bench/lib/stats.js';
+import { markdownTable, ratio, textTable, type Row } from '../../bench/lib/stats.js';
 
 const options = { apps: 1000, resources: 10, fluxCommits: 2, fluxDrifts: 1 } as BenchOptions;
 
@@ -53,4 +53,11 @@ test('without Argo CD the table keeps its Fjord and Flux columns only', () => {
   const md = markdownTable(table).split('\n');
   assert.equal(md[0], '| metric | Fjord | Flux | Fjord/Flux | target | result |');
   assert.ok(md.slice(2).every((l) => l.split(' | ').length === 6), 'every line has six cells');
+});
+
+test('a ratio far below 1 keeps one significant digit instead of printing 0.00×', () => {
+  assert.equal(ratio(14, 5347), '0.003×');
+  assert.equal(ratio(133, 322), '0.41×');
+  assert.equal(ratio(0, 5), '0.00×');
+  assert.equal(ratio(1, null), '');
 });
