@@ -13,7 +13,7 @@ import type { Informer } from '../../src/kube/watch.js';
 import { freePorts, LOOPBACK } from '../../src/dev/net.js';
 import { Child } from './child.js';
 import { APPS_NS, LATENCY_NS, appName, appPath } from './workload.js';
-import { createAll, installCrds, startInformer, type ToolContext, type ToolUnderTest } from './tool.js';
+import { applicationReady, benchApplication, createAll, installCrds, startInformer, type ToolContext, type ToolUnderTest } from './tool.js';
 
 const NS = 'argocd';
 const VERSION = 'v3.2.5';
@@ -32,24 +32,9 @@ export function buildArgoCd(root: string): string {
   return bin;
 }
 
-interface AppStatus { sync?: { status?: string; revision?: string }; health?: { status?: string } }
-
-const ready = (app: KubeObject | undefined, revision: string): boolean => {
-  const s = app?.['status'] as AppStatus | undefined;
-  return s?.sync?.status === 'Synced' && s.sync.revision === revision && s.health?.status === 'Healthy';
-};
-
-function application(name: string, repoURL: string, path: string, namespace: string): KubeObject {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name, namespace: NS },
-    spec: {
-      project: 'default',
-      source: { repoURL, targetRevision: 'main', path },
-      destination: { server: 'https://kubernetes.default.svc', namespace },
-      syncPolicy: { automated: { prune: true, selfHeal: true } },
-    },
-  };
-}
+const application = (name: string, repoURL: string, path: string, namespace: string): KubeObject =>
+  benchApplication('argoproj.io/v1alpha1', NS, { name, repoURL, path, namespace });
+const ready = applicationReady;
 
 /** What an Argo CD install creates besides its Deployments: the settings objects and the default project. */
 function installObjects(): { path: string; obj: KubeObject }[] {

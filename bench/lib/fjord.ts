@@ -9,28 +9,13 @@ import type { KubeObject } from '../../src/kube/client.js';
 import type { Informer } from '../../src/kube/watch.js';
 import { Child } from './child.js';
 import { APPS_NS, LATENCY_NS, appName, appPath } from './workload.js';
-import { createAll, startInformer, type ToolContext, type ToolUnderTest } from './tool.js';
+import { applicationReady, benchApplication, createAll, startInformer, type ToolContext, type ToolUnderTest } from './tool.js';
 
 const APPS = `/apis/${FJORD.group}/${FJORD.version}/namespaces/${FJORD.namespace}/applications`;
 
-interface AppStatus { sync?: { status?: string; revision?: string }; health?: { status?: string } }
-
-const ready = (app: KubeObject | undefined, revision: string): boolean => {
-  const s = app?.['status'] as AppStatus | undefined;
-  return s?.sync?.status === 'Synced' && s.sync.revision === revision && s.health?.status === 'Healthy';
-};
-
-function application(name: string, repoURL: string, path: string, namespace: string): KubeObject {
-  return {
-    apiVersion: `${FJORD.group}/${FJORD.version}`, kind: 'Application', metadata: { name, namespace: FJORD.namespace },
-    spec: {
-      project: 'default',
-      source: { repoURL, targetRevision: 'main', path },
-      destination: { server: 'https://kubernetes.default.svc', namespace },
-      syncPolicy: { automated: { prune: true, selfHeal: true } },
-    },
-  };
-}
+const application = (name: string, repoURL: string, path: string, namespace: string): KubeObject =>
+  benchApplication(`${FJORD.group}/${FJORD.version}`, FJORD.namespace, { name, repoURL, path, namespace });
+const ready = applicationReady;
 
 function profileDir(ctx: ToolContext, suffix: string): string {
   const dir = join(ctx.workDir, `fjord-cpu-prof${suffix}`);

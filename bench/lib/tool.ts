@@ -78,3 +78,24 @@ export async function installCrds(kubectl: string, kubeconfig: string, dir: stri
     }
   }
 }
+
+interface AppStatus { sync?: { status?: string; revision?: string }; health?: { status?: string } }
+
+/** An Application (Fjord's or Argo CD's, same schema) Synced at `revision` and Healthy. */
+export function applicationReady(app: KubeObject | undefined, revision: string): boolean {
+  const s = app?.['status'] as AppStatus | undefined;
+  return s?.sync?.status === 'Synced' && s.sync.revision === revision && s.health?.status === 'Healthy';
+}
+
+/** The Application each app gets from Fjord and from Argo CD: the app's path at main, automated sync with prune and self-heal. */
+export function benchApplication(apiVersion: string, appNamespace: string, a: { name: string; repoURL: string; path: string; namespace: string }): KubeObject {
+  return {
+    apiVersion, kind: 'Application', metadata: { name: a.name, namespace: appNamespace },
+    spec: {
+      project: 'default',
+      source: { repoURL: a.repoURL, targetRevision: 'main', path: a.path },
+      destination: { server: 'https://kubernetes.default.svc', namespace: a.namespace },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    },
+  };
+}

@@ -148,21 +148,26 @@ test('a commit only reachable from a non-branch ref (refs/pull/1/head) is fetche
   assert.equal(readFileSync(join((await cache.checkout(url, pr)).dir, 'x.yaml'), 'utf8'), 'pr\n');
 });
 
+/** A cache on a fresh folder whose clock the test moves. */
+function clockedCache(t: TestContext): { cache: RepoCache; root: string; clock: { now: number } } {
+  const root = mkdtempSync(join(tmpdir(), 'fjord-repocache-'));
+  t.after(() => { rmSync(root, { recursive: true, force: true }); });
+  const clock = { now: Date.now() };
+  return { cache: new RepoCache({ root, now: () => clock.now }), root, clock };
+}
+
 test('pruneTrees deletes the trees nobody asked for within the window, and a pruned commit is extracted again', async (t) => {
   const { url, wc } = await repoWithCommits(t, 'org/prune.git');
   const old = await wc.write({ 'x.yaml': 'old\n' }).commit('old');
   const current = await wc.write({ 'x.yaml': 'current\n' }).commit('current');
   await wc.push();
-  const root = mkdtempSync(join(tmpdir(), 'fjord-repocache-'));
-  t.after(() => { rmSync(root, { recursive: true, force: true }); });
-  let now = Date.now();
-  const cache = new RepoCache({ root, now: () => now });
+  const { cache, root, clock } = clockedCache(t);
   const oldDir = (await cache.checkout(url, old)).dir;
-  now += 50 * 60_000;
+  clock.now += 50 * 60_000;
   const currentDir = (await cache.checkout(url, current)).dir;
   const [key = ''] = readdirSync(join(root, 'trees'));
   mkdirSync(join(root, 'trees', key, '.tmp-interrupted'));
-  now += 20 * 60_000;
+  clock.now += 20 * 60_000;
 
   assert.equal(await cache.pruneTrees(60 * 60_000), 1, 'the tree last asked for 70 minutes ago goes');
   assert.deepEqual(readdirSync(join(root, 'trees', key)), [current], 'the one asked for 20 minutes ago stays; leftovers go');
@@ -186,14 +191,11 @@ test('a checkout racing pruneTrees gets a complete tree', async (t) => {
   const files = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`app/cm-${i}.yaml`, `n: ${i}\n`]));
   const sha = await wc.write(files).commit('200 files');
   await wc.push();
-  const root = mkdtempSync(join(tmpdir(), 'fjord-repocache-'));
-  t.after(() => { rmSync(root, { recursive: true, force: true }); });
-  let now = Date.now();
-  const cache = new RepoCache({ root, now: () => now });
+  const { cache, clock } = clockedCache(t);
   const dir = (await cache.checkout(url, sha)).dir;
   const known = (cache as unknown as { trees: Map<string, number> }).trees;
   for (let round = 0; round < 8; round++) {
-    now += 2 * 60 * 60_000;
+    clock.now += 2 * 60 * 60_000;
     const pruning = cache.pruneTrees(60 * 60_000);
     // The narrowest window: the prune has just decided to delete the tree, and the checkout comes now.
     while (known.has(dir)) await new Promise((resolve) => setImmediate(resolve));
