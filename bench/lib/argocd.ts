@@ -7,10 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeObject } from '../../src/kube/client.js';
 import type { Informer } from '../../src/kube/watch.js';
-import { freePorts, LOOPBACK } from '../../src/dev/net.js';
+import { freePorts, LOOPBACK, waitFor } from '../../src/dev/net.js';
 import { Child } from './child.js';
 import { APPS_NS, LATENCY_NS, appName, appPath } from './workload.js';
 import { applicationReady, benchApplication, createAll, installCrds, startInformer, type ToolContext, type ToolUnderTest } from './tool.js';
@@ -34,7 +33,6 @@ export function buildArgoCd(root: string): string {
 
 const application = (name: string, repoURL: string, path: string, namespace: string): KubeObject =>
   benchApplication('argoproj.io/v1alpha1', NS, { name, repoURL, path, namespace });
-const ready = applicationReady;
 
 /** What an Argo CD install creates besides its Deployments: the settings objects and the default project. */
 function installObjects(): { path: string; obj: KubeObject }[] {
@@ -55,18 +53,13 @@ function installObjects(): { path: string; obj: KubeObject }[] {
   ];
 }
 
-/** Resolves when `url` answers 200, or rejects after `timeoutMs`. */
-async function waitForHttp(url: string, child: Child, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error(`${child.name}: ${url} did not answer within ${timeoutMs / 1000} s (its log: ${child.name}.log)`);
-    await sleep(250);
-  }
+/** Resolves when `url` answers 200; gives up when the child exits, or after `timeoutMs`. */
+async function answering(url: string, child: Child, timeoutMs: number): Promise<void> {
+  await waitFor(`${child.name} at ${url} (its log: ${child.name}.log)`, async () => {
+    const res = await fetch(url);
+    await res.arrayBuffer();
+    return res.ok ? true : undefined;
+  }, { timeoutMs, intervalMs: 250, abortIf: () => (child.running ? undefined : `exited; last output: ${child.output().slice(-1500)}`) });
 }
 
 export class ArgoCdUnderTest implements ToolUnderTest {
@@ -103,20 +96,20 @@ export class ArgoCdUnderTest implements ToolUnderTest {
         '--disable-tls', '--redis', redisAddr, '--logformat', 'json', '--loglevel', 'info',
       ], { logFile: log('argocd-repo-server'), env: { ...env, ARGOCD_BINARY_NAME: 'argocd-repo-server' } });
       children.push(repoServer);
-      await waitForHttp(`http://${LOOPBACK}:${repoMetrics}/metrics`, repoServer, 120_000);
+      await answering(`http://${LOOPBACK}:${repoMetrics}/metrics`, repoServer, 120_000);
       const controller = Child.start('argocd-application-controller', argocd, [
         '--namespace', NS, '--redis', redisAddr, '--repo-server', repoAddr, '--repo-server-plaintext',
         '--metrics-port', String(ctrlMetrics), '--logformat', 'json', '--loglevel', 'info',
       ], { logFile: log('argocd-application-controller'), env: { ...env, ARGOCD_BINARY_NAME: 'argocd-application-controller' } });
       children.push(controller);
-      await waitForHttp(`http://${LOOPBACK}:${ctrlMetrics}/metrics`, controller, 120_000);
+      await answering(`http://${LOOPBACK}:${ctrlMetrics}/metrics`, controller, 120_000);
       const server = Child.start('argocd-server', argocd, [
         '--namespace', NS, '--redis', redisAddr, '--repo-server', repoAddr, '--repo-server-plaintext', '--insecure', '--disable-auth',
         '--dex-server', `http://${LOOPBACK}:9`, '--address', LOOPBACK, '--port', String(api), '--metrics-address', LOOPBACK, '--metrics-port', String(apiMetrics),
         '--logformat', 'json', '--loglevel', 'info',
       ], { logFile: log('argocd-server'), env: { ...env, ARGOCD_BINARY_NAME: 'argocd-server' } });
       children.push(server);
-      await waitForHttp(`http://${LOOPBACK}:${api}/healthz`, server, 120_000);
+      await answering(`http://${LOOPBACK}:${api}/healthz`, server, 120_000);
       const apps = await startInformer(ctx.kube, APPS);
       return new ArgoCdUnderTest(ctx, children, apps, api ?? 0);
     } catch (e) {
@@ -138,11 +131,11 @@ export class ArgoCdUnderTest implements ToolUnderTest {
   }
 
   readyApps(revision: string): number {
-    return this.apps.list().filter((a) => a.metadata?.name !== 'latency' && ready(a, revision)).length;
+    return this.apps.list().filter((a) => a.metadata?.name !== 'latency' && applicationReady(a, revision)).length;
   }
 
   latencyAppReady(revision: string): boolean {
-    return ready(this.apps.get(NS, 'latency'), revision);
+    return applicationReady(this.apps.get(NS, 'latency'), revision);
   }
 
   /**

@@ -15,7 +15,6 @@ const APPS = `/apis/${FJORD.group}/${FJORD.version}/namespaces/${FJORD.namespace
 
 const application = (name: string, repoURL: string, path: string, namespace: string): KubeObject =>
   benchApplication(`${FJORD.group}/${FJORD.version}`, FJORD.namespace, { name, repoURL, path, namespace });
-const ready = applicationReady;
 
 function profileDir(ctx: ToolContext, suffix: string): string {
   const dir = join(ctx.workDir, `fjord-cpu-prof${suffix}`);
@@ -102,11 +101,11 @@ export class FjordUnderTest implements ToolUnderTest {
   }
 
   readyApps(revision: string): number {
-    return this.apps.list().filter((a) => a.metadata?.name !== 'latency' && ready(a, revision)).length;
+    return this.apps.list().filter((a) => a.metadata?.name !== 'latency' && applicationReady(a, revision)).length;
   }
 
   latencyAppReady(revision: string): boolean {
-    return ready(this.apps.get(FJORD.namespace, 'latency'), revision);
+    return applicationReady(this.apps.get(FJORD.namespace, 'latency'), revision);
   }
 
   async stop(): Promise<void> {

@@ -4,12 +4,11 @@
 // repository and one Kustomization per app.
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../../src/kube/client.js';
 import type { Informer } from '../../src/kube/watch.js';
-import { freePorts, LOOPBACK } from '../../src/dev/net.js';
+import { freePorts, LOOPBACK, waitFor } from '../../src/dev/net.js';
 import { parseDuration } from '../../src/controller/config.js';
 import { Child } from './child.js';
 import { APPS_NS, LATENCY_NS, appName, appPath } from './workload.js';
@@ -150,14 +149,10 @@ export class FluxUnderTest implements ToolUnderTest {
       apiVersion: 'notification.toolkit.fluxcd.io/v1', kind: 'Receiver', metadata: { name, namespace: NS },
       spec: { type: 'generic', secretRef: { name }, resources: [{ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: LATENCY_SOURCE }] },
     });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const r = await this.ctx.kube.get(`${RECEIVERS}/${name}`);
-      const st = r['status'] as { webhookPath?: string; conditions?: { type?: string; status?: string }[] } | undefined;
-      if (st?.webhookPath && (st.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')) return st.webhookPath;
-      if (Date.now() > deadline) throw new Error(`Receiver ${NS}/${name} not Ready with a webhook path after 60 s: ${JSON.stringify(st ?? {})}`);
-      await sleep(250);
-    }
+    return waitFor(`Receiver ${NS}/${name} Ready with a webhook path`, async () => {
+      const st = (await this.ctx.kube.get(`${RECEIVERS}/${name}`))['status'] as { webhookPath?: string; conditions?: { type?: string; status?: string }[] } | undefined;
+      return st?.webhookPath && (st.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True') ? st.webhookPath : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 250 });
   }
 
   readyApps(revision: string): number {

@@ -160,16 +160,17 @@ async function measureTool(o: BenchOptions, s: Shared, kube: KubeClient, tool: T
   }
 }
 
-/** Scenario 1 through the tool's webhook (Fjord: `POST /api/webhook`; Flux: a Receiver), when it answers 2xx. */
+/** Scenario 1 through the tool's webhook (Fjord: `POST /api/webhook`; Flux: a Receiver; Argo CD: a GitHub push event), when it answers 2xx. */
 async function webhookSamples(o: BenchOptions, tool: ToolUnderTest, rig: LatencyRig, commits: number, timeoutMs: number): Promise<(number | null)[] | undefined> {
   if (tool.webhook === undefined) return undefined;
   const url = await remoteUrl(rig.repo);
-  const problem = await tool.webhook(url);
+  const webhook = tool.webhook.bind(tool);
+  const problem = await webhook(url);
   if (problem !== undefined) {
     o.log(`[${tool.name}] the webhook variant is not measured: ${problem}`);
     return undefined;
   }
-  const hooked: LatencyRig = { ...rig, notify: async () => { const p = await tool.webhook?.(url); if (p !== undefined) o.log(`[${tool.name}] webhook: ${p}`); } };
+  const hooked: LatencyRig = { ...rig, notify: async () => { const p = await webhook(url); if (p !== undefined) o.log(`[${tool.name}] webhook: ${p}`); } };
   const out: (number | null)[] = [];
   for (let i = 0; i < commits; i++) {
     out.push(await pushSample(hooked, i, timeoutMs));

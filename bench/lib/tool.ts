@@ -1,7 +1,7 @@
 // What the scenarios need from a GitOps tool under test (Fjord, Flux or Argo CD): its processes (for CPU and
 // memory), how to create the N apps and the latency app, and whether they are applied at a revision.
 import { execFileSync } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '../../src/dev/net.js';
 import type { KubeClient, KubeObject } from '../../src/kube/client.js';
 import { createInformer, type Informer } from '../../src/kube/watch.js';
 
@@ -34,7 +34,7 @@ export interface ToolUnderTest {
   latencyAppReady(revision: string): boolean;
   /**
    * After a cold start that timed out: stops work on the apps not yet ready (Flux: suspends their
-   * Kustomizations), so the later scenarios measure the tool, not its backlog. Returns how many.
+   * Kustomizations), so the steady state measures the tool, not its backlog. Returns how many.
    */
   suspendUnready?(revision: string): Promise<number>;
   /** Tells the tool that `repoURL` got a push, through its webhook; resolves with why that failed, or undefined. */
@@ -68,15 +68,10 @@ export async function createAll(kube: KubeClient, collection: string, objects: r
  */
 export async function installCrds(kubectl: string, kubeconfig: string, dir: string): Promise<void> {
   execFileSync(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '-f', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      execFileSync(kubectl, ['--kubeconfig', kubeconfig, 'wait', '--for', 'condition=established', '--timeout=60s', '-f', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
-      return;
-    } catch (e) {
-      if (attempt >= 20) throw e;
-      await sleep(500);
-    }
-  }
+  await waitFor(`the CRDs of ${dir} established`, () => {
+    execFileSync(kubectl, ['--kubeconfig', kubeconfig, 'wait', '--for', 'condition=established', '--timeout=60s', '-f', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return Promise.resolve(true);
+  }, { timeoutMs: 60_000, intervalMs: 500 });
 }
 
 interface AppStatus { sync?: { status?: string; revision?: string }; health?: { status?: string } }
